@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Ally, MinistryProfile, ReviewerProfile, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "nation", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    search_fields = ["email", "full_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal details"), {"fields": ("full_name", "nation")}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "nation", "affiliation", "max_load"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__full_name", "affiliation"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(MinistryProfile)
+class MinistryProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "ministry_name", "nation"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "ministry_name"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Ally)
+class AllyAdmin(admin.ModelAdmin):
+    list_display = ["code", "joined"]
+    ordering = ["code"]

@@ -1,0 +1,120 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import CountryField
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. The e-mail address is the login."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    nation = CountryField(_("nation"), blank=True)
+    is_staff = models.BooleanField(
+        _("staff status"), default=False, help_text=_("Can sign in to the admin site.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class ReviewerProfile(models.Model):
+    """An expert in the reviewer pool. Expertise areas are added by the reviews app,
+    which may depend on challenges; accounts may not (DESIGN §3)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reviewer_profile")
+    nation = CountryField(_("nation"))
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    max_load = models.PositiveSmallIntegerField(
+        _("maximum load"),
+        default=20,
+        validators=[MinValueValidator(1)],
+        help_text=_("The most applications this reviewer scores in one programme."),
+    )
+
+    class Meta:
+        verbose_name = _("reviewer profile")
+        verbose_name_plural = _("reviewer profiles")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(max_load__gte=1), name="reviewer_max_load_positive")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class MinistryProfile(models.Model):
+    """An Allied ministry's API client, bound to one nation."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="ministry_profile")
+    nation = CountryField(_("nation"))
+    ministry_name = models.CharField(_("ministry"), max_length=200)
+
+    class Meta:
+        verbose_name = _("ministry profile")
+        verbose_name_plural = _("ministry profiles")
+
+    def __str__(self) -> str:
+        return f"{self.ministry_name} ({self.nation})"
+
+
+class Ally(models.Model):
+    """A NATO member nation. Kept in the database so programmes can restrict
+    eligibility to a subset, and so a future accession is a data change."""
+
+    code = CountryField(_("nation"), unique=True)
+    joined = models.PositiveSmallIntegerField(_("year of accession"))
+
+    class Meta:
+        verbose_name = _("Ally")
+        verbose_name_plural = _("Allies")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(joined__gte=1949), name="ally_joined_after_1949")
+        ]
+
+    def __str__(self) -> str:
+        return countries.name(self.code)

@@ -1,0 +1,28 @@
+"""The navigation bar: what the current role can do.
+
+Each entry names a route and the roles that see it; apps add their entries here
+as their routes land.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.enums import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[Role]
+
+
+EVERYONE = frozenset(Role)
+SIGNED_IN = EVERYONE - {Role.ANONYMOUS}
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("Home"), "home", EVERYONE),
+    NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN})),
+]
