@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Ally, MinistryProfile, ReviewerProfile, User
+from accounts.models import Ally, AuditEvent, MinistryProfile, ReviewerProfile, User
 
 
 @admin.register(User)
@@ -43,3 +43,23 @@ class MinistryProfileAdmin(admin.ModelAdmin):
 class AllyAdmin(admin.ModelAdmin):
     list_display = ["code", "joined"]
     ordering = ["code"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the trail is append-only."""
+
+    list_display = ["at", "actor", "action", "target_type", "target_id"]
+    list_filter = ["action", "target_type"]
+    list_select_related = ["actor"]
+    search_fields = ["target_id", "actor__email", "action"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -118,3 +118,31 @@ class Ally(models.Model):
 
     def __str__(self) -> str:
         return countries.name(self.code)
+
+
+class AuditEvent(models.Model):
+    """Append-only record of a state change, score or decision (DESIGN §2).
+
+    Written only through accounts.audit.audit_record, inside the same transaction
+    as the change it records. Never updated or deleted by the portal.
+    """
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    action = models.CharField(_("action"), max_length=100)
+    target_type = models.CharField(_("target type"), max_length=100)
+    target_id = models.CharField(_("target id"), max_length=64)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "at"], name="audit_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_type}:{self.target_id}"

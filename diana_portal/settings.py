@@ -6,6 +6,7 @@ the variable (diana_portal.env).
 """
 
 import secrets
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -185,6 +186,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+if DEBUG:
+    # Assets come from the finders in DEBUG; staticfiles/ exists only after collectstatic.
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 # Uploaded files (attachments) live outside every public URL; see applications.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
 
