@@ -22,6 +22,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         "EMAIL_URL",
         "SECURE_SSL_REDIRECT",
         "REQUIRE_STAFF_MFA",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for Playwright
     }
     base = {k: v for k, v in os.environ.items() if k not in ours}
     return subprocess.run(
