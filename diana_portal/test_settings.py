@@ -17,6 +17,5 @@ WHITENOISE_USE_FINDERS = True
 # Parallel test workers and successive runs share one Redis: keep their cache keys
 # apart (allauth's rate limits live in the cache and would leak between runs).
 CACHES["default"]["KEY_PREFIX"] = f"diana-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}"
-CACHES["default"]["TIMEOUT"] = 600
 PRIVATE_MEDIA_ROOT = VAR_DIR / "test-private" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 CELERY_TASK_ALWAYS_EAGER = False
