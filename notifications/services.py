@@ -264,8 +264,7 @@ def render_message(
         except TemplateDoesNotExist:  # the HTML part is optional: the text in the layout
             html_template = get_template("notifications/email/base.html")
         body_html = str(html_template.render({**full_context, "subject": subject, "body_text": body_text}))
-    prefix = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
-    return f"{prefix}{subject}"[:255], body_text, body_html
+    return subject[:255], body_text, body_html
 
 
 def _render_plain(name: str, context: dict[str, Any]) -> str:
@@ -533,10 +532,9 @@ def _hand_over(*, batch: Sequence[Message], token: uuid.UUID, mailer: str, repor
                 outcomes[message.pk] = _failure(message, exc)
             return
         for message in batch:
-            email = _email(message)
             in_flight = message
             try:
-                if mail.send_messages([email]) != 1:
+                if mail.send_messages([_email(message)]) != 1:
                     raise RuntimeError("the mail backend did not accept the message")
             except SoftTimeLimitExceeded:
                 raise
@@ -601,7 +599,8 @@ def _close_quietly(mail) -> None:
 
 def _email(message: Message) -> EmailMultiAlternatives:
     email = EmailMultiAlternatives(
-        subject=message.subject,
+        # The same prefix as the account e-mails allauth sends, so all portal mail looks alike.
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{message.subject}",
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_email],
