@@ -76,7 +76,7 @@ from django.conf import settings
 from django.core.mail import DNS_NAME, EmailMultiAlternatives, mailers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
@@ -561,33 +561,52 @@ def _failure(message: Message, exc: Exception) -> _Outcome:
 
 
 def _stamp(*, batch: Sequence[Message], token: uuid.UUID, outcomes: dict[int, _Outcome], report) -> None:
+    """Write the chunk's outcomes in one transaction. The usual case, all sent, is one
+    UPDATE; refusals (rare) add one bulk UPDATE. sent_at is the stamp's time, at most
+    one chunk's sending time after the hand-over."""
+    stamped_at = timezone.now()
+    sent: list[int] = []
+    untouched: list[int] = []
+    other: list[Message] = []
     for message in batch:
         outcome = outcomes.get(message.pk)
-        message.claim_token = None
         if outcome is None:
-            message.state = State.PENDING  # never handed over: as if not claimed
+            untouched.append(message.pk)  # never handed over: as if not claimed
+            continue
+        if outcome.state == State.SENT:
+            sent.append(message.pk)
+            report.sent += 1
             continue
         message.state = outcome.state
+        message.claim_token = None
         message.attempts += 1
         message.last_attempt_at = outcome.at
-        if outcome.state == State.SENT:
-            message.sent_at = outcome.at
-            report.sent += 1
+        message.last_error = outcome.error
+        if outcome.state == State.PENDING:
+            message.next_attempt_at = outcome.at + RETRY_DELAYS[message.attempts - 1]
+            report.retrying += 1
+        elif outcome.state == State.FAILED:
+            report.failed += 1
         else:
-            message.last_error = outcome.error
-            if outcome.state == State.PENDING:
-                message.next_attempt_at = outcome.at + RETRY_DELAYS[message.attempts - 1]
-                report.retrying += 1
-            elif outcome.state == State.FAILED:
-                report.failed += 1
-            else:
-                report.uncertain += 1
+            report.uncertain += 1
+        other.append(message)
     # Only rows still under this claim: a row whose lease expired and was resent
     # meanwhile belongs to someone else now.
-    Message.objects.filter(claim_token=token).bulk_update(
-        batch,
-        ["state", "claim_token", "attempts", "last_attempt_at", "sent_at", "last_error", "next_attempt_at"],
-    )
+    mine = Message.objects.filter(claim_token=token)
+    with transaction.atomic():
+        if sent:
+            mine.filter(pk__in=sent).update(
+                state=State.SENT,
+                claim_token=None,
+                sent_at=stamped_at,
+                last_attempt_at=stamped_at,
+                attempts=F("attempts") + 1,
+            )
+        if other:
+            fields = ["state", "claim_token", "attempts", "last_attempt_at", "last_error", "next_attempt_at"]
+            mine.bulk_update(other, fields)
+        if untouched:
+            mine.filter(pk__in=untouched).update(state=State.PENDING, claim_token=None)
 
 
 def _close_quietly(mail) -> None:
