@@ -24,7 +24,8 @@ several people.
 Templates live in the domain app: `<template>_subject.txt` (one line),
 `<template>_body.txt`, and optionally `<template>_body.html`, which may extend
 "notifications/email/base.html". They see the context plus `recipient_name`,
-`portal_url` and `link_url`.
+`portal_url` and `link_url`. For a short note with no template of its own, use
+template="notifications/messages/notice" with context {"title": ..., "text": ...}.
 
 How a domain app plans reminders
 --------------------------------
@@ -56,7 +57,7 @@ When the item leaves the state the reminders are about (a draft is submitted or
 withdrawn), call `message_cancel_pending(key_prefix=f"draft-reminder:{application.id}:")`
 in the same transaction, so a reminder that is queued but not yet sent never goes.
 
-Exactly once: see `outbox_send_due` below.
+Exactly once, and what a crash costs: see the notes above `outbox_send_due`.
 """
 
 from __future__ import annotations
@@ -185,9 +186,13 @@ def message_enqueue_many(*, messages: Iterable[NewMessage]) -> int:
     if not batch:
         return 0
     by_key = {new.key: new for new in batch}
-    existing = Message.objects.filter(key__in=by_key).only("key", "recipient_id", "to_email")
-    for row in existing:
-        _ensure_same_recipient(row, by_key.pop(row.key))
+    keys = list(by_key)
+    for start in range(0, len(keys), 1000):  # a planning job may hold tens of thousands
+        existing = Message.objects.filter(key__in=keys[start : start + 1000]).only(
+            "key", "recipient_id", "to_email"
+        )
+        for row in existing:
+            _ensure_same_recipient(row, by_key.pop(row.key))
     rows = [Message(key=new.key, **_row_fields(new)) for new in by_key.values()]
     # ignore_conflicts: a concurrent planner may have stored some of these meanwhile.
     Message.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
@@ -356,9 +361,11 @@ def message_resend(*, message: Message, by: User) -> Message:
 #              are still pending.
 #   2. send:   the chunk goes over one mail connection, one message at a time,
 #              outcomes kept in memory.
-#   3. stamp:  one UPDATE (guarded by the claim token) writes every outcome: sent_at,
-#              or the error and the next attempt, or back to pending for what was
-#              never handed over.
+#   3. stamp:  one transaction, guarded by the claim token, writes every outcome:
+#              sent_at (one UPDATE for all the sent rows), or the error and the next
+#              attempt, or back to pending for what was never handed over.
+#
+# Three statements per chunk, whatever its size (the benchmark prints them).
 #
 # If the task raises or is stopped politely (soft time limit, warm shutdown), step 3
 # runs from a `finally`: the messages already sent are stamped sent and are not sent
@@ -374,6 +381,11 @@ def message_resend(*, message: Message, by: User) -> Message:
 # resend up to a chunk of messages that already went out. Every e-mail also carries
 # a Message-ID derived from its row, so a resend after an uncertain hand-off can be
 # de-duplicated by mail systems that honour it.
+#
+# A refusal is different: when the mail backend raises (SMTP error reply, connection
+# refused), the message is retried after a backoff. That is at least once for the one
+# narrow case where a server took the message but the connection broke before its
+# reply; the same Message-ID covers it.
 
 
 @dataclass
