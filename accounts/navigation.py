@@ -24,5 +24,7 @@ SIGNED_IN = EVERYONE - {Role.ANONYMOUS}
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", EVERYONE),
+    NavItem(_("Messages"), "notifications:inbox", SIGNED_IN),
+    NavItem(_("Outbox"), "notifications:outbox", frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN})),
 ]
