@@ -139,10 +139,7 @@ def _run(args, *, env: dict[str, str], mail_dir: Path) -> int:
     sent = sum(report["sent"] for report in reports)
     stamped = Message.objects.filter(state=State.SENT).count()
     message_ids = [
-        line
-        for path in mail_dir.iterdir()
-        for line in path.read_text().splitlines()
-        if line.startswith("Message-ID:")
+        line for path in mail_dir.iterdir() for line in path.read_text().splitlines() if line.startswith("Message-ID:")
     ]
     per_sender = ", ".join(str(report["sent"]) for report in reports)
     ok = sent == stamped == len(message_ids) == len(set(message_ids)) == args.messages
@@ -152,8 +149,7 @@ def _run(args, *, env: dict[str, str], mail_dir: Path) -> int:
         f"SQL:    {min(queries)}-{max(queries)} statements per chunk (mean {statistics.mean(queries):.1f}), "
         f"{sum(queries)} in all, {sum(queries) / max(sent, 1):.3f} per message",
         f"chunk:  {statistics.median(c['seconds'] for c in chunks) * 1000:.1f} ms median",
-        f"check:  {stamped} rows stamped sent, {len(message_ids)} e-mails written, "
-        f"{len(set(message_ids))} distinct",
+        f"check:  {stamped} rows stamped sent, {len(message_ids)} e-mails written, {len(set(message_ids))} distinct",
         ("PASS" if ok and elapsed <= 20 else "FAIL") + f": {args.messages} exactly once in 20s or less",
     ]
     print("\n".join(lines))

@@ -65,14 +65,10 @@ class Message(models.Model):
                 name="message_pending_due_idx",
             ),
             # Recovery of chunks whose sender died.
-            models.Index(
-                fields=["claimed_at"], condition=models.Q(state=State.SENDING), name="message_sending_idx"
-            ),
+            models.Index(fields=["claimed_at"], condition=models.Q(state=State.SENDING), name="message_sending_idx"),
             # The inbox and its unread badge.
             models.Index(fields=["recipient", "-due_at"], name="message_inbox_idx"),
-            models.Index(
-                fields=["recipient"], condition=models.Q(read_at__isnull=True), name="message_unread_idx"
-            ),
+            models.Index(fields=["recipient"], condition=models.Q(read_at__isnull=True), name="message_unread_idx"),
             # The staff outbox page, filtered by state.
             models.Index(fields=["state", "-due_at"], name="message_state_idx"),
         ]
@@ -109,9 +105,7 @@ class Preference(models.Model):
     mute_reminder_emails = models.BooleanField(
         _("mute reminder e-mails"),
         default=False,
-        help_text=_(
-            "Reminders still appear under Messages. Decisions, offers and account messages are always sent."
-        ),
+        help_text=_("Reminders still appear under Messages. Decisions, offers and account messages are always sent."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -188,9 +188,7 @@ def message_enqueue_many(*, messages: Iterable[NewMessage]) -> int:
     by_key = {new.key: new for new in batch}
     keys = list(by_key)
     for start in range(0, len(keys), 1000):  # a planning job may hold tens of thousands
-        existing = Message.objects.filter(key__in=keys[start : start + 1000]).only(
-            "key", "recipient_id", "to_email"
-        )
+        existing = Message.objects.filter(key__in=keys[start : start + 1000]).only("key", "recipient_id", "to_email")
         for row in existing:
             _ensure_same_recipient(row, by_key.pop(row.key))
     rows = [Message(key=new.key, **_row_fields(new)) for new in by_key.values()]
@@ -208,8 +206,7 @@ def _row_fields(new: NewMessage) -> dict[str, Any]:
         stored_context = json.loads(json.dumps(new.context, cls=DjangoJSONEncoder))
     except TypeError as exc:
         raise ValueError(
-            f"message {new.key!r}: the context must hold JSON values (ids, strings, dates), "
-            f"not objects ({exc})"
+            f"message {new.key!r}: the context must hold JSON values (ids, strings, dates), not objects ({exc})"
         ) from None
     subject, body_text, body_html = render_message(
         template=new.template, context=new.context, recipient=recipient, link=new.link
@@ -242,9 +239,7 @@ def _ensure_same_recipient(row: Message, new: NewMessage) -> None:
     else:
         same = row.recipient_id is None and row.to_email.lower() == str(new.to).strip().lower()
     if not same:
-        raise KeyConflict(
-            f"the key {new.key!r} is already used for another recipient; add the recipient to the key"
-        )
+        raise KeyConflict(f"the key {new.key!r} is already used for another recipient; add the recipient to the key")
 
 
 def render_message(
@@ -297,9 +292,7 @@ def message_cancel_pending(*, key_prefix: str) -> int:
     the reminders of a draft that was just submitted). Returns how many."""
     if not key_prefix:
         raise ValueError("key_prefix must not be empty")
-    return Message.objects.filter(key__startswith=key_prefix, state=State.PENDING).update(
-        state=State.CANCELLED
-    )
+    return Message.objects.filter(key__startswith=key_prefix, state=State.PENDING).update(state=State.CANCELLED)
 
 
 def message_mark_read(*, message: Message, by: User) -> Message:
@@ -429,9 +422,7 @@ def outbox_send_due(
     now = timezone.now()
     report = SendReport()
     report.abandoned = _mark_abandoned_claims(now=now)
-    report.expired = Message.objects.filter(state=State.PENDING, expires_at__lte=now).update(
-        state=State.EXPIRED
-    )
+    report.expired = Message.objects.filter(state=State.PENDING, expires_at__lte=now).update(state=State.EXPIRED)
     report.muted = _mark_muted(now=now)
     while max_chunks is None or len(report.chunks) < max_chunks:
         chunk = _send_chunk(due_by=now, size=chunk_size, mailer=mailer)

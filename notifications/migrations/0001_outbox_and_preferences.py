@@ -50,9 +50,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("to_email", models.EmailField(max_length=254, verbose_name="to")),
                 ("key", models.CharField(max_length=255, unique=True, verbose_name="key")),
@@ -193,9 +191,7 @@ class Migration(migrations.Migration):
                         name="message_sent_at_only_when_sent",
                     ),
                     models.CheckConstraint(
-                        condition=models.Q(
-                            ("claim_token__isnull", True), ("state", "sending"), _connector="OR"
-                        ),
+                        condition=models.Q(("claim_token__isnull", True), ("state", "sending"), _connector="OR"),
                         name="message_claimed_only_when_sending",
                     ),
                 ],

@@ -16,9 +16,7 @@ def mailer(settings):
     TestBackend.reset()
 
     def _configure(**options):
-        settings.MAILERS = {
-            "default": {"BACKEND": "tests.notifications.mailbackends.TestBackend", "OPTIONS": options}
-        }
+        settings.MAILERS = {"default": {"BACKEND": "tests.notifications.mailbackends.TestBackend", "OPTIONS": options}}
         return TestBackend
 
     _configure()

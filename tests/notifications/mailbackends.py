@@ -83,9 +83,7 @@ class RecordingBackend(LocmemBackend):
             if self._must_die():
                 self.kill_marker.write_text(str(os.getpid()))  # type: ignore[union-attr]
                 os.kill(os.getpid(), signal.SIGKILL)
-            line = json.dumps(
-                {"to": message.to, "subject": message.subject, "id": message.extra_headers["Message-ID"]}
-            )
+            line = json.dumps({"to": message.to, "subject": message.subject, "id": message.extra_headers["Message-ID"]})
             with self.path.open("a") as handle:
                 handle.write(line + "\n")
                 handle.flush()

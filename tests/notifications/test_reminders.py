@@ -123,10 +123,7 @@ def test_draft_reminders_7_days_and_1_day_before_the_call_closes(instant, expect
 def test_overdue_max_stops_the_repeats():
     plan = ReminderPlan(overdue_every=DAY, overdue_max=2)
 
-    labels = [
-        [r.label for r in plan.due(deadline=DEADLINE, key_prefix="x", now=DEADLINE + n * DAY)]
-        for n in range(4)
-    ]
+    labels = [[r.label for r in plan.due(deadline=DEADLINE, key_prefix="x", now=DEADLINE + n * DAY)] for n in range(4)]
 
     assert labels == [[], ["T+1d"], ["T+2d"], []]
 
@@ -148,9 +145,7 @@ def test_timeline_lists_every_reminder_in_time_order():
 
 def test_timeline_agrees_with_due_at_every_instant():
     for reminder in REVIEW.timeline(deadline=DEADLINE, key_prefix="a", until=DEADLINE + 5 * DAY):
-        assert reminder.key in {
-            r.key for r in REVIEW.due(deadline=DEADLINE, key_prefix="a", now=reminder.due_at)
-        }
+        assert reminder.key in {r.key for r in REVIEW.due(deadline=DEADLINE, key_prefix="a", now=reminder.due_at)}
         assert reminder.key not in {
             r.key for r in REVIEW.due(deadline=DEADLINE, key_prefix="a", now=reminder.due_at - SECOND)
         }

@@ -227,12 +227,8 @@ def test_time_budget_stops_taking_chunks(mailer):
 
 def test_expired_reminder_is_not_sent(mailer):
     now = timezone.now()
-    stale = enqueue(
-        make_user(Role.INNOVATOR), category=Category.REMINDER, expires_at=now - timedelta(seconds=1)
-    )
-    fresh = enqueue(
-        make_user(Role.INNOVATOR), category=Category.REMINDER, expires_at=now + timedelta(hours=1)
-    )
+    stale = enqueue(make_user(Role.INNOVATOR), category=Category.REMINDER, expires_at=now - timedelta(seconds=1))
+    fresh = enqueue(make_user(Role.INNOVATOR), category=Category.REMINDER, expires_at=now + timedelta(hours=1))
 
     report = outbox_send_due()
 
@@ -257,9 +253,7 @@ def test_muted_reminders_are_not_emailed_but_decisions_and_account_messages_are(
         "[DIANA] Decision",
         "[DIANA] Offer",
     ]
-    assert [email.subject for email in mail.outbox if email.to == [other_reminder.to_email]] == [
-        "[DIANA] Reminder"
-    ]
+    assert [email.subject for email in mail.outbox if email.to == [other_reminder.to_email]] == ["[DIANA] Reminder"]
     assert report.muted == 1
     by_pk = dict(Message.objects.values_list("pk", "state"))
     assert by_pk[reminder.pk] == State.MUTED

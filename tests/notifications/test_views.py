@@ -25,9 +25,7 @@ STAFF = {Role.PROGRAMME_MANAGER, Role.ADMIN}
 
 def answers(*, anonymous: int, signed_in: int, staff: int | None = None) -> dict[Role, int]:
     return {
-        role: anonymous
-        if role == Role.ANONYMOUS
-        else (staff if staff is not None and role in STAFF else signed_in)
+        role: anonymous if role == Role.ANONYMOUS else (staff if staff is not None and role in STAFF else signed_in)
         for role in ALL_ROLES
     }
 
