@@ -128,6 +128,10 @@ class Programme(models.Model):
                     review_deadline__lt=F("decision_at"),
                 ),
                 name="programme_published_dates_in_order",
+                violation_error_message=_(
+                    "A published programme must open, close, end its review and announce decisions "
+                    "in that order."
+                ),
             ),
         ]
 
@@ -233,20 +237,27 @@ class Challenge(models.Model):
         ordering = ["programme", "order", "title"]
         indexes = [GinIndex(fields=["search_vector"], name="challenge_search_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "slug"], name="challenge_slug_unique_in_programme"),
+            models.UniqueConstraint(
+                fields=["programme", "slug"],
+                name="challenge_slug_unique_in_programme",
+                violation_error_message=_("This programme already has a challenge with this slug."),
+            ),
             models.CheckConstraint(
                 condition=Q(trl_min__isnull=True) | Q(trl_min__gte=TRL_LOWEST, trl_min__lte=TRL_HIGHEST),
                 name="challenge_trl_min_in_scale",
+                violation_error_message=_("The lowest TRL must be between 1 and 9."),
             ),
             models.CheckConstraint(
                 condition=Q(trl_max__isnull=True) | Q(trl_max__gte=TRL_LOWEST, trl_max__lte=TRL_HIGHEST),
                 name="challenge_trl_max_in_scale",
+                violation_error_message=_("The highest TRL must be between 1 and 9."),
             ),
             # A range has both ends or neither, and they are in order.
             models.CheckConstraint(
                 condition=Q(trl_min__isnull=True, trl_max__isnull=True)
                 | Q(trl_min__isnull=False, trl_max__isnull=False, trl_min__lte=F("trl_max")),
                 name="challenge_trl_range_ordered",
+                violation_error_message=_("Give both ends of the TRL range, the lowest first."),
             ),
         ]
 
@@ -300,15 +311,28 @@ class Criterion(models.Model):
         verbose_name_plural = _("criteria")
         ordering = ["programme", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "name"], name="criterion_name_unique_in_programme"),
+            models.UniqueConstraint(
+                fields=["programme", "name"],
+                name="criterion_name_unique_in_programme",
+                violation_error_message=_("The rubric already has a criterion with this name."),
+            ),
             # Negative weights never make sense; zero is allowed in a draft and
             # refused at publication (services.programme_publish_problems).
-            models.CheckConstraint(condition=Q(weight__gte=0), name="criterion_weight_not_negative"),
-            models.CheckConstraint(condition=Q(scale_min__lt=F("scale_max")), name="criterion_scale_ordered"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0),
+                name="criterion_weight_not_negative",
+                violation_error_message=_("A weight cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(scale_min__lt=F("scale_max")),
+                name="criterion_scale_ordered",
+                violation_error_message=_("The lowest score must be below the highest."),
+            ),
             models.CheckConstraint(
                 condition=Q(threshold__isnull=True)
                 | Q(threshold__gte=F("scale_min"), threshold__lte=F("scale_max")),
                 name="criterion_threshold_on_scale",
+                violation_error_message=_("The threshold must lie on the scale."),
             ),
         ]
 
