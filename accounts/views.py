@@ -1,6 +1,1 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+# The home view moved to challenges.views.home: it lists open programmes.
