@@ -8,7 +8,7 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
-DEMO_MODULES = ["accounts.demo"]
+DEMO_MODULES = ["accounts.demo", "challenges.demo"]
 
 
 class Command(BaseCommand):
