@@ -47,9 +47,7 @@ def seed(log) -> None:
 
 def demo_user(*, email: str, full_name: str, nation: str = "") -> User:
     """A demo user with a verified address and the demo password. Idempotent."""
-    user, created = User.objects.get_or_create(
-        email=email, defaults={"full_name": full_name, "nation": nation}
-    )
+    user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name, "nation": nation})
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])

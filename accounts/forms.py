@@ -7,9 +7,7 @@ class SignupExtraForm(forms.Form):
     """Fields allauth's sign-up form adds to e-mail and password."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
-    nation = forms.ChoiceField(
-        label=_("Nation (optional)"), choices=[("", "---------"), *countries], required=False
-    )
+    nation = forms.ChoiceField(label=_("Nation (optional)"), choices=[("", "---------"), *countries], required=False)
 
     def signup(self, request, user) -> None:
         user.full_name = self.cleaned_data["full_name"]

@@ -34,9 +34,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     nation = CountryField(_("nation"), blank=True)
-    is_staff = models.BooleanField(
-        _("staff status"), default=False, help_text=_("Can sign in to the admin site.")
-    )
+    is_staff = models.BooleanField(_("staff status"), default=False, help_text=_("Can sign in to the admin site."))
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
@@ -78,9 +76,7 @@ class ReviewerProfile(models.Model):
     class Meta:
         verbose_name = _("reviewer profile")
         verbose_name_plural = _("reviewer profiles")
-        constraints = [
-            models.CheckConstraint(condition=models.Q(max_load__gte=1), name="reviewer_max_load_positive")
-        ]
+        constraints = [models.CheckConstraint(condition=models.Q(max_load__gte=1), name="reviewer_max_load_positive")]
 
     def __str__(self) -> str:
         return str(self.user)
@@ -112,9 +108,7 @@ class Ally(models.Model):
         verbose_name = _("Ally")
         verbose_name_plural = _("Allies")
         ordering = ["code"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(joined__gte=1949), name="ally_joined_after_1949")
-        ]
+        constraints = [models.CheckConstraint(condition=models.Q(joined__gte=1949), name="ally_joined_after_1949")]
 
     def __str__(self) -> str:
         return countries.name(self.code)

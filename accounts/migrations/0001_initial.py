@@ -23,9 +23,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("password", models.CharField(max_length=128, verbose_name="password")),
                 ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
@@ -91,9 +89,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "code",
@@ -106,9 +102,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "Allies",
                 "ordering": ["code"],
                 "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("joined__gte", 1949)), name="ally_joined_after_1949"
-                    )
+                    models.CheckConstraint(condition=models.Q(("joined__gte", 1949)), name="ally_joined_after_1949")
                 ],
             },
         ),
@@ -117,9 +111,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("nation", django_countries.fields.CountryField(max_length=2, verbose_name="nation")),
                 ("ministry_name", models.CharField(max_length=200, verbose_name="ministry")),
@@ -142,9 +134,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("nation", django_countries.fields.CountryField(max_length=2, verbose_name="nation")),
                 ("affiliation", models.CharField(blank=True, max_length=200, verbose_name="affiliation")),
@@ -170,9 +160,7 @@ class Migration(migrations.Migration):
                 "verbose_name": "reviewer profile",
                 "verbose_name_plural": "reviewer profiles",
                 "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("max_load__gte", 1)), name="reviewer_max_load_positive"
-                    )
+                    models.CheckConstraint(condition=models.Q(("max_load__gte", 1)), name="reviewer_max_load_positive")
                 ],
             },
         ),
