@@ -94,9 +94,7 @@ def _programme(*, year: int, title: str, by: User | None, **dates_and_text) -> P
     existing = Programme.objects.filter(slug=slug).first()
     if existing is not None:
         return existing
-    programme = programme_create(
-        programme=Programme(year=year, title=title, slug=slug, **dates_and_text), by=by
-    )
+    programme = programme_create(programme=Programme(year=year, title=title, slug=slug, **dates_and_text), by=by)
     areas = {area.slug: area for area in TechnologyArea.objects.all()}
     for order, spec in enumerate(CHALLENGES, start=1):
         challenge = Challenge(

@@ -166,8 +166,7 @@ protecting ships and ports against new threats.""",
     {
         "slug": "resilient-space-operations",
         "title": "Resilient space operations",
-        "summary": "Keep the space services Allies rely on available when satellites are jammed, dazzled or "
-        "attacked.",
+        "summary": "Keep the space services Allies rely on available when satellites are jammed, dazzled or attacked.",
         "problem": """Navigation, communications, weather and intelligence all depend on space. Satellites are
 few, expensive and exposed: they can be jammed from the ground, dazzled by lasers or disabled in orbit.
 

@@ -173,9 +173,7 @@ class BaseRubricFormSet(forms.BaseInlineFormSet):
         for form in self.forms:
             if _deleted(form) or (not form.has_changed() and not form.instance.pk):
                 continue
-            rows.append(
-                {"id": form.instance.pk, **{field: form.cleaned_data[field] for field in CRITERION_FIELDS}}
-            )
+            rows.append({"id": form.instance.pk, **{field: form.cleaned_data[field] for field in CRITERION_FIELDS}})
         return rows
 
 

@@ -109,9 +109,7 @@ def challenge_list_published(
     return challenges.order_by("-programme__opens_at", "order", "title")
 
 
-def challenge_list_for_programme(
-    *, programme: Programme, include_unpublished: bool = False
-) -> ChallengeQuerySet:
+def challenge_list_for_programme(*, programme: Programme, include_unpublished: bool = False) -> ChallengeQuerySet:
     challenges = _with_areas(Challenge.objects.filter(programme=programme))
     if not include_unpublished:
         challenges = challenges.filter(published=True)

@@ -109,9 +109,7 @@ def programme_publish_problems(programme: Programme) -> list[str]:
         problems.append(_("The rubric has no criterion."))
     for criterion in criteria:
         if criterion.weight <= 0:
-            problems.append(
-                _("Criterion “%(name)s” must have a weight above zero.") % {"name": criterion.name}
-            )
+            problems.append(_("Criterion “%(name)s” must have a weight above zero.") % {"name": criterion.name})
     return problems
 
 
@@ -296,9 +294,7 @@ def programme_clone(*, source: Programme, year: int, slug: str, title: str, by: 
     programme.eligible_nations.set(source.eligible_nations.all())
     for challenge in source.challenges.prefetch_related("technology_areas").order_by("order", "id"):
         areas = list(challenge.technology_areas.all())
-        copy = Challenge(
-            programme=programme, **{field: getattr(challenge, field) for field in CHALLENGE_FIELDS}
-        )
+        copy = Challenge(programme=programme, **{field: getattr(challenge, field) for field in CHALLENGE_FIELDS})
         copy.save()
         copy.technology_areas.set(areas)
     Criterion.objects.bulk_create(
@@ -408,9 +404,7 @@ def challenge_delete(*, challenge: Challenge, by: User | None) -> None:
 
 
 @transaction.atomic
-def rubric_update(
-    *, programme: Programme, criteria: list[dict[str, Any]], by: User | None
-) -> list[Criterion]:
+def rubric_update(*, programme: Programme, criteria: list[dict[str, Any]], by: User | None) -> list[Criterion]:
     """Make the programme's rubric exactly `criteria`: each dict holds the criterion
     fields and `id` (None for a new one); existing criteria not listed are deleted."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
@@ -427,8 +421,7 @@ def rubric_update(
                 existing[pk].delete()
         except models.ProtectedError:
             raise InUse(
-                _("Criterion “%(name)s” already has scores and cannot be deleted.")
-                % {"name": existing[pk].name}
+                _("Criterion “%(name)s” already has scores and cannot be deleted.") % {"name": existing[pk].name}
             ) from None
 
     saved = []

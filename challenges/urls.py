@@ -16,9 +16,7 @@ urlpatterns = [
     path("staff/programmes/clone/", views.staff_programme_clone, name="staff_programme_clone"),
     path("staff/programmes/<slug:slug>/", views.staff_programme_detail, name="staff_programme_detail"),
     path("staff/programmes/<slug:slug>/edit/", views.staff_programme_edit, name="staff_programme_edit"),
-    path(
-        "staff/programmes/<slug:slug>/publish/", views.staff_programme_publish, name="staff_programme_publish"
-    ),
+    path("staff/programmes/<slug:slug>/publish/", views.staff_programme_publish, name="staff_programme_publish"),
     path(
         "staff/programmes/<slug:slug>/unpublish/",
         views.staff_programme_unpublish,

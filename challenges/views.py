@@ -63,17 +63,13 @@ STATEMENT_FIELDS = ["problem", "operational_context", "desired_outcomes", "const
 
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    return render(
-        request, "challenges/home.html", {"open_programmes": programme_list_open(now=now), "now": now}
-    )
+    return render(request, "challenges/home.html", {"open_programmes": programme_list_open(now=now), "now": now})
 
 
 def challenge_list(request: HttpRequest) -> HttpResponse:
     form = ChallengeSearchForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
-    page = Paginator(challenge_list_published(**filters), CATALOGUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(challenge_list_published(**filters), CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     # Pagination links keep the search and filters.
     query = request.GET.copy()
     query.pop("page", None)
@@ -100,9 +96,7 @@ def _apply_url(challenge: Challenge) -> str | None:
 
 
 def challenge_detail(request: HttpRequest, programme_slug: str, challenge_slug: str) -> HttpResponse:
-    challenge = challenge_get_visible(
-        user=request.user, programme_slug=programme_slug, challenge_slug=challenge_slug
-    )
+    challenge = challenge_get_visible(user=request.user, programme_slug=programme_slug, challenge_slug=challenge_slug)
     if challenge is None or not request.user.has_perm("challenges.read_challenge", challenge):
         raise Http404
     now = timezone.now()
@@ -214,9 +208,7 @@ def _staff_programme(slug: str) -> Programme:
     return get_object_or_404(Programme, slug=slug)
 
 
-def _staff_programme_page(
-    request: HttpRequest, programme: Programme, *, problems=None, status=200
-) -> HttpResponse:
+def _staff_programme_page(request: HttpRequest, programme: Programme, *, problems=None, status=200) -> HttpResponse:
     return render(
         request,
         "challenges/staff_programme_detail.html",
@@ -229,7 +221,6 @@ def _staff_programme_page(
             "trail": audit_trail(programme),
             "now": timezone.now(),
         },
-        status=status,
     )
 
 
@@ -282,8 +273,9 @@ def staff_programme_publish(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         programme_publish(programme=programme, by=_actor(request))
     except PublishRefused as refused:
-        # Every problem at once, on the programme's page (409: the move is illegal now).
-        return _staff_programme_page(request, programme, problems=refused.problems, status=409)
+        # Every problem at once, on the programme's page: in HTML a refused move is a
+        # form error, not an HTTP error (DESIGN §5; the API answers 409).
+        return _staff_programme_page(request, programme, problems=refused.problems)
     except ChallengesError as error:
         messages.error(request, str(error))
     else:
@@ -303,9 +295,7 @@ def staff_programme_unpublish(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Programme unpublished: it is no longer on the public pages."))
         return redirect("challenges:staff_programme_detail", slug=programme.slug)
-    return render(
-        request, "challenges/staff_programme_unpublish.html", {"programme": programme, "form": form}
-    )
+    return render(request, "challenges/staff_programme_unpublish.html", {"programme": programme, "form": form})
 
 
 @manager_required
@@ -422,9 +412,7 @@ def staff_challenge_delete(request: HttpRequest, slug: str, challenge_slug: str)
         else:
             messages.success(request, _("Challenge deleted."))
         return redirect("challenges:staff_programme_detail", slug=programme.slug)
-    return render(
-        request, "challenges/staff_challenge_delete.html", {"programme": programme, "challenge": challenge}
-    )
+    return render(request, "challenges/staff_challenge_delete.html", {"programme": programme, "challenge": challenge})
 
 
 @manager_required

@@ -95,9 +95,7 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(
                     ("threshold__isnull", True),
-                    models.Q(
-                        ("threshold__gte", models.F("scale_min")), ("threshold__lte", models.F("scale_max"))
-                    ),
+                    models.Q(("threshold__gte", models.F("scale_min")), ("threshold__lte", models.F("scale_max"))),
                     _connector="OR",
                 ),
                 name="criterion_threshold_on_scale",

@@ -8,8 +8,8 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
 from accounts.enums import Role
-from accounts.services import user_grant_role
-from challenges.models import Programme
+from accounts.services import allies_sync, user_grant_role
+from challenges.models import Programme, TechnologyArea
 from diana_portal.management.commands.seed_demo import Command as SeedDemo
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, UserFactory, enrol_totp
@@ -82,6 +82,9 @@ def _sign_in_with_totp(page, live_server, email: str, secret: str) -> None:
 def test_manager_creates_publishes_and_unpublishes_a_programme(
     page, live_server, screenshot, foreign_requests, console_errors
 ):
+    # Transactional tests flush the reference data that migrations created.
+    allies_sync()
+    TechnologyArea.objects.get_or_create(slug="autonomy", defaults={"name": "Autonomy"})
     manager = UserFactory(email="claire@nato.example", full_name="Claire Dubois")
     user_grant_role(user=manager, role=Role.PROGRAMME_MANAGER)
     secret = enrol_totp(manager)

@@ -72,9 +72,7 @@ def test_staff_preview_is_sanitised_too(role_client):
         kwargs={"slug": challenge.programme.slug, "challenge_slug": challenge.slug},
     )
 
-    response = client.post(
-        url, {"_preview": "1", "title": "T", "problem": "**Bold** <script>alert('p')</script>"}
-    )
+    response = client.post(url, {"_preview": "1", "title": "T", "problem": "**Bold** <script>alert('p')</script>"})
 
     body = response.content.decode()
     assert "<strong>Bold</strong>" in body

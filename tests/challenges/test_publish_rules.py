@@ -135,9 +135,7 @@ def test_publish_lists_every_problem_at_once(manager):
     programme = ProgrammeFactory(
         opens_at=now, closes_at=now, review_deadline=now, decision_at=now, cohort_starts_on=now.date()
     )
-    ChallengeFactory(
-        programme=programme, title="Maritime", problem="", trl_min=None, trl_max=None, technology_areas=[]
-    )
+    ChallengeFactory(programme=programme, title="Maritime", problem="", trl_min=None, trl_max=None, technology_areas=[])
     ChallengeFactory(programme=programme, title="Space", trl_min=None, trl_max=None)
     CriterionFactory(programme=programme, name="Impact", weight=Decimal(0))
     CriterionFactory(programme=programme, name="Team", weight=Decimal(0))
@@ -254,9 +252,7 @@ def test_equal_dates_are_out_of_order(field, moved_to, expected):
         ("decision_at", "review_deadline", "decision_at"),
     ],
 )
-def test_dates_one_second_before_are_out_of_order_and_one_second_after_are_not(
-    field, moved_to, expected_field
-):
+def test_dates_one_second_before_are_out_of_order_and_one_second_after_are_not(field, moved_to, expected_field):
     dates = _dates()
     dates[field] = dates[moved_to] - ONE_SECOND
     assert [f for f, _message in programme_date_problems(**dates)] == [expected_field]

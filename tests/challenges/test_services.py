@@ -69,9 +69,7 @@ def test_programme_create_with_chosen_nations(manager):
 def test_programme_update_audits_only_what_changed(manager):
     programme = ProgrammeFactory(title="Old title", phase2_grant_eur=300_000)
 
-    programme_update(
-        programme=programme, changes={"title": "New title", "phase2_grant_eur": 300_000}, by=manager
-    )
+    programme_update(programme=programme, changes={"title": "New title", "phase2_grant_eur": 300_000}, by=manager)
 
     programme.refresh_from_db()
     assert programme.title == "New title"
@@ -166,9 +164,7 @@ def test_challenge_create_audits_with_areas(manager):
     area = TechnologyAreaFactory(slug="quantum-test")
 
     challenge = challenge_create(
-        challenge=Challenge(
-            programme=programme, slug="q", title="Quantum", problem="Text", trl_min=2, trl_max=4
-        ),
+        challenge=Challenge(programme=programme, slug="q", title="Quantum", problem="Text", trl_min=2, trl_max=4),
         technology_areas=[area],
         by=manager,
     )

@@ -45,12 +45,8 @@ def test_home_lists_open_programmes_with_time_left(client, frozen):
     programme = _open_programme(slug="diana-2026")
     ChallengeFactory.create_batch(2, programme=programme)
     ProgrammeFactory(title="Draft call", published=False, opens_at=NOW - timedelta(days=1))
-    published_programme(
-        title="Closed call", opens_at=NOW - timedelta(days=60), closes_at=NOW - timedelta(days=1)
-    )
-    published_programme(
-        title="Future call", opens_at=NOW + timedelta(days=1), closes_at=NOW + timedelta(days=40)
-    )
+    published_programme(title="Closed call", opens_at=NOW - timedelta(days=60), closes_at=NOW - timedelta(days=1))
+    published_programme(title="Future call", opens_at=NOW + timedelta(days=1), closes_at=NOW + timedelta(days=40))
 
     response = client.get(reverse("home"))
 
@@ -76,12 +72,8 @@ def test_home_without_open_call_says_so(client):
 def test_challenge_list_filters_from_the_query_string(client):
     area = TechnologyAreaFactory(slug="t-quantum", name="T Quantum")
     programme = published_programme(slug="p1")
-    ChallengeFactory(
-        programme=programme, title="Quantum sensing", technology_areas=[area], trl_min=2, trl_max=4
-    )
-    ChallengeFactory(
-        programme=programme, title="Quantum clocks", technology_areas=[area], trl_min=5, trl_max=7
-    )
+    ChallengeFactory(programme=programme, title="Quantum sensing", technology_areas=[area], trl_min=2, trl_max=4)
+    ChallengeFactory(programme=programme, title="Quantum clocks", technology_areas=[area], trl_min=5, trl_max=7)
     ChallengeFactory(programme=published_programme(slug="p2"), title="Quantum radar", technology_areas=[area])
 
     response = client.get(
@@ -132,18 +124,14 @@ def test_challenge_list_query_count_is_flat(client, django_assert_num_queries, i
 
 
 @pytest.mark.parametrize("item_count", [1, 5])
-def test_challenge_list_with_search_and_filters_query_count_is_flat(
-    client, django_assert_num_queries, item_count
-):
+def test_challenge_list_with_search_and_filters_query_count_is_flat(client, django_assert_num_queries, item_count):
     programme = published_programme(slug="p")
     area = TechnologyAreaFactory(slug="t-a")
     programme.challenges.all().delete()
     ChallengeFactory.create_batch(item_count, programme=programme, title="Drone", technology_areas=[area])
     # + the programme and area looked up from their slugs
     with django_assert_num_queries(7):
-        response = client.get(
-            reverse("challenges:list"), {"q": "drone", "programme": "p", "area": "t-a", "trl": "4"}
-        )
+        response = client.get(reverse("challenges:list"), {"q": "drone", "programme": "p", "area": "t-a", "trl": "4"})
     assert len(response.context["page"].object_list) == item_count
 
 
@@ -224,10 +212,7 @@ def test_open_challenge_apply_leads_into_the_applications_flow(role_client, froz
     anonymous_body = role_client(Role.ANONYMOUS).get(challenge.get_absolute_url()).content.decode()
 
     assert f'href="{start}">Apply</a>' in innovator_body
-    assert (
-        f'href="{reverse("account_login")}?next=/applications/new/{challenge.pk}/">Apply</a>'
-        in anonymous_body
-    )
+    assert f'href="{reverse("account_login")}?next=/applications/new/{challenge.pk}/">Apply</a>' in anonymous_body
 
 
 @pytest.mark.urls("tests.challenges.urls_with_applications")
