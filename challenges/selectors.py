@@ -5,6 +5,7 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, F, Prefetch, Q
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import is_programme_manager
@@ -35,11 +36,11 @@ def challenge_list_visible(*, user: User | AnonymousUser | None) -> ChallengeQue
     return challenges if _is_staff(user) else challenges.public()
 
 
-def programme_list_open(*, now: datetime) -> ProgrammeQuerySet:
-    """Published programmes accepting submissions at `now`, the soonest deadline first,
-    with the number of public challenges as `challenge_count`."""
+def programme_list_open(*, now: datetime | None = None) -> ProgrammeQuerySet:
+    """Published programmes accepting submissions at `now` (default: the server clock),
+    the soonest deadline first, with the number of public challenges as `challenge_count`."""
     return (
-        Programme.objects.open_at(now)
+        Programme.objects.open_at(now or timezone.now())
         .annotate(challenge_count=Count("challenges", filter=Q(challenges__published=True)))
         .order_by("closes_at", "title")
     )

@@ -1,8 +1,11 @@
 """Search and filters return exactly the expected challenges."""
 
-import pytest
+from datetime import UTC, datetime
 
-from challenges.selectors import challenge_list_published
+import pytest
+import time_machine
+
+from challenges.selectors import challenge_list_published, programme_list_open
 from tests.challenges.factories import ChallengeFactory, ProgrammeFactory, TechnologyAreaFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +119,15 @@ def test_filters_and_search_combine(catalogue):
     assert _titles(search="drone", area=autonomy, trl=7) == ["Drone swarms", "Field batteries"]
     assert _titles(search="drone", area=autonomy, trl=7, programme=current) == ["Drone swarms"]
     assert _titles(search="drone", trl=4) == ["Field batteries"]
+
+
+def test_programme_list_open_defaults_to_the_server_clock():
+    programme = ProgrammeFactory(
+        published=True,
+        opens_at=datetime(2026, 6, 2, 9, tzinfo=UTC),
+        closes_at=datetime(2026, 7, 11, 12, tzinfo=UTC),
+    )
+    with time_machine.travel(datetime(2026, 7, 11, 11, 59, 59, tzinfo=UTC), tick=False):
+        assert list(programme_list_open()) == [programme]
+    with time_machine.travel(datetime(2026, 7, 11, 12, tzinfo=UTC), tick=False):
+        assert list(programme_list_open()) == []
