@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Any, cast
 
 from django import forms
@@ -235,13 +236,22 @@ class ChallengeSearchForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
-    def filters(self) -> dict[str, Any]:
-        """Keyword arguments for selectors.challenge_list_published from the valid fields."""
-        self.is_valid()
-        data = self.cleaned_data
+    include_closed = forms.BooleanField(
+        label=_("Include closed calls"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def filters(self, *, now: datetime) -> dict[str, Any]:
+        """Keyword arguments for selectors.challenge_list_published from the valid fields.
+        Without a chosen programme, closed calls show only when asked for."""
+        self.is_valid()  # an unbound form has no cleaned_data; an invalid one keeps its valid fields
+        data = getattr(self, "cleaned_data", {})
+        programme = data.get("programme")
         return {
             "search": data.get("q") or "",
-            "programme": data.get("programme"),
+            "programme": programme,
             "area": data.get("area"),
             "trl": data.get("trl"),
+            "current_at": None if programme or data.get("include_closed") else now,
         }

@@ -83,10 +83,12 @@ def challenge_list_published(
     area: TechnologyArea | None = None,
     trl: int | None = None,
     search: str = "",
+    current_at: datetime | None = None,
 ) -> ChallengeQuerySet:
     """The public catalogue: published challenges of published programmes.
 
-    `trl` keeps the challenges whose range accepts that readiness level.
+    `current_at` keeps the programmes still open or upcoming at that instant
+    (closed calls are the archive). `trl` keeps the challenges whose range accepts that readiness level.
     `search` is PostgreSQL full-text search over title, summary and statement
     (web-search syntax: quotes, OR, -word), ranked best first; without it the
     newest programme comes first, then each programme's display order.
@@ -94,6 +96,8 @@ def challenge_list_published(
     challenges = _with_areas(Challenge.objects.public())
     if programme is not None:
         challenges = challenges.filter(programme=programme)
+    if current_at is not None:
+        challenges = challenges.filter(programme__closes_at__gt=current_at)
     if area is not None:
         # One area per filter: the join cannot repeat a challenge.
         challenges = challenges.filter(technology_areas=area)

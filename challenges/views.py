@@ -67,8 +67,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def challenge_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
     form = ChallengeSearchForm(request.GET or None)
-    filters = form.filters() if form.is_bound else {}
+    filters = form.filters(now=now)
     page = Paginator(challenge_list_published(**filters), CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     # Pagination links keep the search and filters.
     query = request.GET.copy()
@@ -79,10 +80,11 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "searching": bool(filters.get("search")),
-            "filtered": any(filters.values()),
+            "searching": bool(filters["search"]),
+            "filtered": bool(set(request.GET) - {"page"}),
+            "archive_hidden": filters["current_at"] is not None,
             "query_string": query.urlencode(),
-            "now": timezone.now(),
+            "now": now,
         },
     )
 

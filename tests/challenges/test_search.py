@@ -1,6 +1,6 @@
 """Search and filters return exactly the expected challenges."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -131,3 +131,12 @@ def test_programme_list_open_defaults_to_the_server_clock():
         assert list(programme_list_open()) == [programme]
     with time_machine.travel(datetime(2026, 7, 11, 12, tzinfo=UTC), tick=False):
         assert list(programme_list_open()) == []
+
+
+def test_current_at_keeps_programmes_not_yet_closed(catalogue):
+    _current, archive = catalogue["programmes"]
+    archive.closes_at = archive.opens_at + timedelta(days=1)
+    archive.save()
+    instant = archive.closes_at
+    assert sorted(_titles(current_at=instant)) == ["Drone swarms", "Resilient satellites"]
+    assert _titles(current_at=instant - timedelta(seconds=1), search="batteries") == ["Field batteries"]

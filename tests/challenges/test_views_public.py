@@ -84,6 +84,54 @@ def test_challenge_list_filters_from_the_query_string(client):
     assert "1 challenge found." in response.content.decode()
 
 
+def _archive_and_current():
+    current = _open_programme(slug="diana-2026", title="DIANA 2026")
+    current.challenges.update(title="Current challenge")
+    archive = published_programme(
+        slug="diana-2025",
+        opens_at=datetime(2025, 6, 2, 9, tzinfo=UTC),
+        closes_at=datetime(2025, 7, 11, 12, tzinfo=UTC),
+        review_deadline=datetime(2025, 9, 30, tzinfo=UTC),
+        decision_at=datetime(2025, 11, 14, tzinfo=UTC),
+    )
+    archive.challenges.update(title="Archived challenge")
+    upcoming = published_programme(
+        slug="diana-2027", opens_at=NOW + timedelta(days=30), closes_at=NOW + timedelta(days=72)
+    )
+    upcoming.challenges.update(title="Upcoming challenge")
+
+
+def _listed(response) -> list[str]:
+    return sorted(challenge.title for challenge in response.context["page"].object_list)
+
+
+def test_challenge_list_shows_open_and_upcoming_calls_by_default(client, frozen):
+    _archive_and_current()
+    response = client.get(reverse("challenges:list"))
+    assert _listed(response) == ["Current challenge", "Upcoming challenge"]
+    assert "Open and upcoming calls only." in response.content.decode()
+
+
+def test_challenge_list_includes_closed_calls_when_asked(client, frozen):
+    _archive_and_current()
+    response = client.get(reverse("challenges:list"), {"include_closed": "on"})
+    assert _listed(response) == ["Archived challenge", "Current challenge", "Upcoming challenge"]
+
+
+def test_choosing_a_closed_programme_shows_its_challenges(client, frozen):
+    _archive_and_current()
+    response = client.get(reverse("challenges:list"), {"programme": "diana-2025"})
+    assert _listed(response) == ["Archived challenge"]
+
+
+def test_challenge_list_closes_a_call_at_its_deadline(client):
+    _open_programme()
+    with time_machine.travel(CLOSES - timedelta(seconds=1), tick=False):
+        assert len(client.get(reverse("challenges:list")).context["page"].object_list) == 1
+    with time_machine.travel(CLOSES, tick=False):
+        assert len(client.get(reverse("challenges:list")).context["page"].object_list) == 0
+
+
 def test_challenge_list_ignores_unknown_filter_values(client):
     ChallengeFactory(programme__published=True, title="Visible")
     response = client.get(reverse("challenges:list"), {"programme": "no-such", "trl": "12", "area": "x"})
