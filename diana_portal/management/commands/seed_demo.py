@@ -8,7 +8,7 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
-DEMO_MODULES = ["accounts.demo", "notifications.demo"]
+DEMO_MODULES = ["accounts.demo", "challenges.demo", "notifications.demo"]
 
 
 class Command(BaseCommand):
