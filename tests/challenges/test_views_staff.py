@@ -381,8 +381,9 @@ def test_rubric_with_zero_weight_on_a_published_programme_is_refused_on_the_page
 def test_staff_programme_list_query_count_is_flat(manager, django_assert_num_queries, item_count):
     for _ in range(item_count):
         publishable_programme()
-    # session, user, groups, TOTP check (middleware); programmes with counts; latest programme
-    with django_assert_num_queries(6):
+    # session, user, groups, TOTP check (middleware); programmes with counts; latest programme;
+    # the unread-messages badge
+    with django_assert_num_queries(7):
         response = manager.get(reverse("challenges:staff_programme_list"))
     assert len(response.context["programmes"]) == item_count
 
@@ -392,7 +393,8 @@ def test_staff_programme_page_query_count_is_flat(manager, django_assert_num_que
     programme = publishable_programme(slug="p")
     ChallengeFactory.create_batch(item_count - 1, programme=programme)
     CriterionFactory.create_batch(item_count - 1, programme=programme)
-    # middleware 4; programme; challenges and areas; criteria; 3 for the publish check; audit trail
-    with django_assert_num_queries(12):
+    # middleware 4; programme; challenges and areas; criteria; 3 for the publish check; audit trail;
+    # the unread-messages badge
+    with django_assert_num_queries(13):
         response = manager.get(reverse("challenges:staff_programme_detail", kwargs={"slug": "p"}))
     assert len(response.context["challenges"]) == item_count
