@@ -24,5 +24,8 @@ SIGNED_IN = EVERYONE - {Role.ANONYMOUS}
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", EVERYONE),
+    NavItem(_("My applications"), "applications:list", SIGNED_IN),
+    NavItem(_("Organisations"), "applications:organisation_list", SIGNED_IN),
+    NavItem(_("Applications"), "applications:staff_index", frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN})),
 ]

@@ -24,8 +24,10 @@ def organisation_list_for_user(*, user: User) -> QuerySet[Organisation]:
     """The organisations `user` belongs to (predicate: is_organisation_member)."""
     if not user.is_authenticated:
         return Organisation.objects.none()
+    # Filter through a subquery, not a join on memberships: the join would make the
+    # member count below count only the user's own membership.
     return (
-        Organisation.objects.filter(memberships__user=user)
+        Organisation.objects.filter(pk__in=Membership.objects.filter(user=user).values("organisation_id"))
         .annotate(
             member_count=Count("memberships", distinct=True),
             application_count=Count("applications", distinct=True),

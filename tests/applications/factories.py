@@ -156,4 +156,3 @@ def submitted_application(**kwargs) -> Application:
     application = ApplicationFactory(**kwargs)
     attach_pitch_deck(application)
     return application_submit(application=application, by=application.created_by)
-

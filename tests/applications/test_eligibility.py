@@ -65,9 +65,7 @@ def test_each_rule_at_its_boundary(change, rule):
 
 
 def test_each_rule_has_its_own_message():
-    facts = dataclasses.replace(
-        PASSING, nation="UA", trl=9, funding_requested_eur=250_000, earlier_counted=1
-    )
+    facts = dataclasses.replace(PASSING, nation="UA", trl=9, funding_requested_eur=250_000, earlier_counted=1)
 
     messages = {problem.rule: problem.message for problem in check(facts)}
 
@@ -140,9 +138,7 @@ def test_submission_checks_the_phase1_grant(requested, status):
 @pytest.mark.django_db
 def test_second_submission_over_the_organisation_limit_is_ineligible():
     first = submitted_application()
-    second = ApplicationFactory(
-        organisation=first.organisation, challenge=ChallengeFactory(programme=first.programme)
-    )
+    second = ApplicationFactory(organisation=first.organisation, challenge=ChallengeFactory(programme=first.programme))
     attach_pitch_deck(second)
 
     second = application_submit(application=second, by=second.created_by)
@@ -155,9 +151,7 @@ def test_second_submission_over_the_organisation_limit_is_ineligible():
 @pytest.mark.django_db
 def test_limit_of_two_lets_a_second_submission_through():
     first = submitted_application(challenge__programme__applications_per_organisation=2)
-    second = ApplicationFactory(
-        organisation=first.organisation, challenge=ChallengeFactory(programme=first.programme)
-    )
+    second = ApplicationFactory(organisation=first.organisation, challenge=ChallengeFactory(programme=first.programme))
     attach_pitch_deck(second)
 
     assert application_submit(application=second, by=second.created_by).status == ApplicationStatus.ELIGIBLE
@@ -169,9 +163,7 @@ def test_a_withdrawn_earlier_submission_does_not_count_against_the_limit():
 
     first = submitted_application()
     application_withdraw(application=first, by=first.created_by)
-    second = ApplicationFactory(
-        organisation=first.organisation, challenge=ChallengeFactory(programme=first.programme)
-    )
+    second = ApplicationFactory(organisation=first.organisation, challenge=ChallengeFactory(programme=first.programme))
     attach_pitch_deck(second)
 
     assert application_submit(application=second, by=second.created_by).status == ApplicationStatus.ELIGIBLE
