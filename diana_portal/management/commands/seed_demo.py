@@ -8,7 +8,8 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
-DEMO_MODULES = ["accounts.demo"]
+# applications.demo belongs after challenges.demo (issue 3), whose programme it applies to.
+DEMO_MODULES = ["accounts.demo", "applications.demo"]
 
 
 class Command(BaseCommand):
