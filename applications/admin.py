@@ -3,7 +3,7 @@ trail), so statuses, references and files are read-only here."""
 
 from django.contrib import admin
 
-from applications.models import Application, Attachment, Invitation, Membership, Organisation
+from applications.models import Application, Attachment, Invitation, Membership, Organisation, ReferenceCounter
 
 
 class MembershipInline(admin.TabularInline):
@@ -56,3 +56,51 @@ class ApplicationAdmin(admin.ModelAdmin):
         "section_versions",
     ]
     inlines = [AttachmentInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "joined_at"]
+    list_filter = ["role"]
+    list_select_related = ["user", "organisation"]
+    search_fields = ["user__email", "organisation__name"]
+    raw_id_fields = ["user", "organisation"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Metadata only: the file itself is downloaded through the portal's checked view."""
+
+    list_display = ["original_name", "kind", "application", "size", "uploaded_at"]
+    list_filter = ["kind"]
+    list_select_related = ["application"]
+    search_fields = ["application__reference", "original_name", "sha256"]
+    readonly_fields = [
+        "application",
+        "kind",
+        "original_name",
+        "stored_name",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(admin.ModelAdmin):
+    """Read-only: numbers are taken by submissions, never set by hand."""
+
+    list_display = ["year", "last_number"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

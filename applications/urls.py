@@ -8,8 +8,8 @@ urlpatterns = [
     # Applicant side
     path("", views.application_list, name="list"),
     path("new/", views.challenge_choose, name="choose_challenge"),
-    # The catalogue's "Apply" button: {% url "applications:start" programme.slug challenge.slug %}
-    path("apply/<slug:programme_slug>/<slug:challenge_slug>/", views.application_start, name="start"),
+    # Where the catalogue's "Apply" button leads: reverse("applications:start", kwargs={"challenge_id": ...})
+    path("new/<int:challenge_id>/", views.application_start, name="start"),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/sections/<slug:section>/", views.application_section, name="section"),
     path("<int:pk>/sections/<slug:section>/autosave/", views.application_autosave, name="autosave"),

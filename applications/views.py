@@ -76,9 +76,11 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 def staff_required(view):
-    """Programme managers only. Anyone else, signed in or not, gets 404: the staff
-    pages' existence is not their business."""
+    """Programme managers only. Anyone else signed in gets 404: the staff pages'
+    existence is not their business. Anonymous visitors are sent to sign in, as on
+    the challenges app's staff pages."""
 
+    @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not is_programme_manager(request.user):
@@ -249,13 +251,9 @@ def challenge_choose(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_start(request: HttpRequest, programme_slug: str, challenge_slug: str) -> HttpResponse:
+def application_start(request: HttpRequest, challenge_id: int) -> HttpResponse:
     """Where the catalogue's "Apply" button leads: pick the organisation, start a draft."""
-    challenge = get_object_or_404(
-        Challenge.objects.public().select_related("programme"),
-        programme__slug=programme_slug,
-        slug=challenge_slug,
-    )
+    challenge = get_object_or_404(Challenge.objects.public().select_related("programme"), pk=challenge_id)
     organisations = list(selectors.organisation_list_for_user(user=request.user))
     if request.method == "POST":
         chosen = next((o for o in organisations if str(o.pk) == request.POST.get("organisation")), None)

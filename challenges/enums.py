@@ -1,10 +1,12 @@
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 # Technology readiness levels run from 1 (basic principles) to 9 (proven in operations).
 TRL_LOWEST = 1
 TRL_HIGHEST = 9
-TRL_CHOICES = [(level, _("TRL %(level)d") % {"level": level}) for level in range(TRL_LOWEST, TRL_HIGHEST + 1)]
+# format_lazy keeps the label translatable: `_() % ...` would fix it in the import-time language.
+TRL_CHOICES = [(level, format_lazy("{} {}", _("TRL"), level)) for level in range(TRL_LOWEST, TRL_HIGHEST + 1)]
 
 
 class ProgrammeStatus(models.TextChoices):

@@ -59,9 +59,7 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
 class Programme(models.Model):
     """One yearly call: its dates, its money and its rules."""
 
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used in web addresses."))
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
@@ -76,9 +74,7 @@ class Programme(models.Model):
     phase1_grant_eur = models.PositiveIntegerField(
         _("Phase 1 grant (EUR)"), default=PHASE1_GRANT_EUR, validators=[MinValueValidator(1)]
     )
-    phase2_grant_eur = models.PositiveIntegerField(
-        _("Phase 2 grant, at most (EUR)"), default=PHASE2_GRANT_EUR
-    )
+    phase2_grant_eur = models.PositiveIntegerField(_("Phase 2 grant, at most (EUR)"), default=PHASE2_GRANT_EUR)
     reviewers_per_application = models.PositiveSmallIntegerField(
         _("reviewers per application"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
@@ -106,15 +102,9 @@ class Programme(models.Model):
         ordering = ["-year", "-opens_at"]
         indexes = [models.Index(fields=["published", "opens_at", "closes_at"], name="programme_window_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2100), name="programme_year_plausible"
-            ),
-            models.CheckConstraint(
-                condition=Q(phase1_grant_eur__gte=1), name="programme_phase1_grant_positive"
-            ),
-            models.CheckConstraint(
-                condition=Q(reviewers_per_application__gte=1), name="programme_reviewers_positive"
-            ),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="programme_year_plausible"),
+            models.CheckConstraint(condition=Q(phase1_grant_eur__gte=1), name="programme_phase1_grant_positive"),
+            models.CheckConstraint(condition=Q(reviewers_per_application__gte=1), name="programme_reviewers_positive"),
             models.CheckConstraint(
                 condition=Q(applications_per_organisation__gte=1), name="programme_applications_positive"
             ),
@@ -128,6 +118,9 @@ class Programme(models.Model):
                     review_deadline__lt=F("decision_at"),
                 ),
                 name="programme_published_dates_in_order",
+                violation_error_message=_(
+                    "A published programme must open, close, end its review and announce decisions in that order."
+                ),
             ),
         ]
 
@@ -169,9 +162,7 @@ class Challenge(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="challenges", verbose_name=_("programme")
     )
-    slug = models.SlugField(
-        _("slug"), max_length=80, help_text=_("Used in web addresses; unique in the programme.")
-    )
+    slug = models.SlugField(_("slug"), max_length=80, help_text=_("Used in web addresses; unique in the programme."))
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(
         _("summary"), max_length=500, blank=True, help_text=_("One or two sentences for the catalogue.")
@@ -233,20 +224,27 @@ class Challenge(models.Model):
         ordering = ["programme", "order", "title"]
         indexes = [GinIndex(fields=["search_vector"], name="challenge_search_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "slug"], name="challenge_slug_unique_in_programme"),
+            models.UniqueConstraint(
+                fields=["programme", "slug"],
+                name="challenge_slug_unique_in_programme",
+                violation_error_message=_("This programme already has a challenge with this slug."),
+            ),
             models.CheckConstraint(
                 condition=Q(trl_min__isnull=True) | Q(trl_min__gte=TRL_LOWEST, trl_min__lte=TRL_HIGHEST),
                 name="challenge_trl_min_in_scale",
+                violation_error_message=_("The lowest TRL must be between 1 and 9."),
             ),
             models.CheckConstraint(
                 condition=Q(trl_max__isnull=True) | Q(trl_max__gte=TRL_LOWEST, trl_max__lte=TRL_HIGHEST),
                 name="challenge_trl_max_in_scale",
+                violation_error_message=_("The highest TRL must be between 1 and 9."),
             ),
             # A range has both ends or neither, and they are in order.
             models.CheckConstraint(
                 condition=Q(trl_min__isnull=True, trl_max__isnull=True)
                 | Q(trl_min__isnull=False, trl_max__isnull=False, trl_min__lte=F("trl_max")),
                 name="challenge_trl_range_ordered",
+                violation_error_message=_("Give both ends of the TRL range, the lowest first."),
             ),
         ]
 
@@ -254,9 +252,7 @@ class Challenge(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "challenges:detail", kwargs={"programme_slug": self.programme.slug, "challenge_slug": self.slug}
-        )
+        return reverse("challenges:detail", kwargs={"programme_slug": self.programme.slug, "challenge_slug": self.slug})
 
     @property
     def is_public(self) -> bool:
@@ -300,15 +296,27 @@ class Criterion(models.Model):
         verbose_name_plural = _("criteria")
         ordering = ["programme", "order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "name"], name="criterion_name_unique_in_programme"),
+            models.UniqueConstraint(
+                fields=["programme", "name"],
+                name="criterion_name_unique_in_programme",
+                violation_error_message=_("The rubric already has a criterion with this name."),
+            ),
             # Negative weights never make sense; zero is allowed in a draft and
             # refused at publication (services.programme_publish_problems).
-            models.CheckConstraint(condition=Q(weight__gte=0), name="criterion_weight_not_negative"),
-            models.CheckConstraint(condition=Q(scale_min__lt=F("scale_max")), name="criterion_scale_ordered"),
             models.CheckConstraint(
-                condition=Q(threshold__isnull=True)
-                | Q(threshold__gte=F("scale_min"), threshold__lte=F("scale_max")),
+                condition=Q(weight__gte=0),
+                name="criterion_weight_not_negative",
+                violation_error_message=_("A weight cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(scale_min__lt=F("scale_max")),
+                name="criterion_scale_ordered",
+                violation_error_message=_("The lowest score must be below the highest."),
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold__isnull=True) | Q(threshold__gte=F("scale_min"), threshold__lte=F("scale_max")),
                 name="criterion_threshold_on_scale",
+                violation_error_message=_("The threshold must lie on the scale."),
             ),
         ]
 

@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.unread_messages",
             ],
         },
     },
@@ -244,6 +245,10 @@ def _mailers() -> dict:
 MAILERS = _mailers()
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NATO DIANA <no-reply@diana.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's public address, for links in e-mails sent by Celery (which has no request).
+PORTAL_URL = env_url("PORTAL_URL", schemes={"http", "https"}) or (
+    "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}"
+)
 
 # --- Security -------------------------------------------------------------------------------
 
@@ -318,6 +323,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "health-heartbeat": {
         "task": "diana_portal.health_check",
         "schedule": crontab(minute="*/15"),
+    },
+    # Sends the due e-mails of the outbox (notifications.tasks). A run that finds the
+    # workers busy expires rather than piling up behind them.
+    "notifications-send-due": {
+        "task": "notifications.send_due",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
     },
 }
 

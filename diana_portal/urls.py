@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from challenges import views as challenge_views
 from diana_portal import views
 
 # The admin signs in through allauth, so its login gets MFA too.
@@ -13,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", challenge_views.home, name="home"),
+    path("", include("challenges.urls")),
+    path("", include("notifications.urls")),
     path("applications/", include("applications.urls")),
-    path("", include("accounts.urls")),
 ]

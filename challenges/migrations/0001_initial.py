@@ -22,9 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
                 ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
@@ -42,9 +40,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "year",
@@ -70,9 +66,7 @@ class Migration(migrations.Migration):
                 ("opens_at", models.DateTimeField(verbose_name="opens at")),
                 (
                     "closes_at",
-                    models.DateTimeField(
-                        help_text="Hard deadline: no late submission.", verbose_name="closes at"
-                    ),
+                    models.DateTimeField(help_text="Hard deadline: no late submission.", verbose_name="closes at"),
                 ),
                 ("review_deadline", models.DateTimeField(verbose_name="review deadline")),
                 ("decision_at", models.DateTimeField(verbose_name="decisions announced at")),
@@ -134,16 +128,12 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=120, verbose_name="name")),
                 (
                     "description",
-                    models.TextField(
-                        blank=True, help_text="Guidance for reviewers.", verbose_name="description"
-                    ),
+                    models.TextField(blank=True, help_text="Guidance for reviewers.", verbose_name="description"),
                 ),
                 (
                     "weight",
@@ -191,9 +181,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "slug",
@@ -272,13 +260,9 @@ class Migration(migrations.Migration):
                         db_persist=True,
                         expression=django.contrib.postgres.search.CombinedSearchVector(
                             django.contrib.postgres.search.CombinedSearchVector(
-                                django.contrib.postgres.search.SearchVector(
-                                    "title", config="english", weight="A"
-                                ),
+                                django.contrib.postgres.search.SearchVector("title", config="english", weight="A"),
                                 "||",
-                                django.contrib.postgres.search.SearchVector(
-                                    "summary", config="english", weight="B"
-                                ),
+                                django.contrib.postgres.search.SearchVector("summary", config="english", weight="B"),
                                 django.contrib.postgres.search.SearchConfig("english"),
                             ),
                             "||",
@@ -368,9 +352,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="criterion",
-            constraint=models.UniqueConstraint(
-                fields=("programme", "name"), name="criterion_name_unique_in_programme"
-            ),
+            constraint=models.UniqueConstraint(fields=("programme", "name"), name="criterion_name_unique_in_programme"),
         ),
         migrations.AddConstraint(
             model_name="criterion",
@@ -389,9 +371,7 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(
                 condition=models.Q(
                     ("threshold__isnull", True),
-                    models.Q(
-                        ("threshold__gte", models.F("scale_min")), ("threshold__lte", models.F("scale_max"))
-                    ),
+                    models.Q(("threshold__gte", models.F("scale_min")), ("threshold__lte", models.F("scale_max"))),
                     _connector="OR",
                 ),
                 name="criterion_threshold_on_scale",
@@ -399,15 +379,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="challenge",
-            index=django.contrib.postgres.indexes.GinIndex(
-                fields=["search_vector"], name="challenge_search_idx"
-            ),
+            index=django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="challenge_search_idx"),
         ),
         migrations.AddConstraint(
             model_name="challenge",
-            constraint=models.UniqueConstraint(
-                fields=("programme", "slug"), name="challenge_slug_unique_in_programme"
-            ),
+            constraint=models.UniqueConstraint(fields=("programme", "slug"), name="challenge_slug_unique_in_programme"),
         ),
         migrations.AddConstraint(
             model_name="challenge",

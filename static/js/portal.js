@@ -9,10 +9,11 @@
       if (!target || isNaN(instant)) {
         return;
       }
+      // dateStyle/timeStyle cannot be combined with timeZoneName (a TypeError that
+      // stopped every conversion); the zone's name is appended below instead.
       var formatted = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
         dateStyle: "full",
         timeStyle: "short",
-        timeZoneName: "short",
       }).format(instant);
       var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
       target.textContent = target.dataset.prefix + " " + formatted + " (" + zone + ")";

@@ -6,8 +6,6 @@ except the staff pages and downloads for programme managers. The owner's own
 answers are in the second table.
 """
 
-from collections.abc import Callable
-
 import pytest
 from django.urls import reverse
 
@@ -18,11 +16,16 @@ from tests.applications.factories import ApplicationFactory, OrganisationFactory
 from tests.conftest import ALL_ROLES
 from tests.factories import UserFactory
 
-OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+OK, FOUND, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 302, 403, 404, 405
+STAFF = {Role.PROGRAMME_MANAGER, Role.ADMIN}
 
 ALL_404 = dict.fromkeys(ALL_ROLES, NOT_FOUND)
 SIGNED_IN_OK = {role: REDIRECT if role == Role.ANONYMOUS else OK for role in ALL_ROLES}
-STAFF_ONLY = {role: OK if role in {Role.PROGRAMME_MANAGER, Role.ADMIN} else NOT_FOUND for role in ALL_ROLES}
+# Downloads: programme managers may read any attachment; everyone else outside the organisation gets 404.
+STAFF_ONLY = {role: OK if role in STAFF else NOT_FOUND for role in ALL_ROLES}
+# Staff pages, as in the challenges app: anonymous visitors are sent to sign in, other roles get 404.
+STAFF_PAGE = {role: OK if role in STAFF else REDIRECT if role == Role.ANONYMOUS else NOT_FOUND for role in ALL_ROLES}
+STAFF_PAGE_MISSING = {role: REDIRECT if role == Role.ANONYMOUS else NOT_FOUND for role in ALL_ROLES}
 
 
 @pytest.fixture
@@ -43,106 +46,108 @@ def objects(db):
     }
 
 
-ROUTES: dict[str, tuple[Callable[[dict], str], dict[Role, int]]] = {
-    "list": (lambda o: reverse("applications:list"), SIGNED_IN_OK),
-    "choose challenge": (lambda o: reverse("applications:choose_challenge"), SIGNED_IN_OK),
-    "start": (
-        lambda o: reverse("applications:start", args=[o["programme"].slug, o["challenge"].slug]),
-        SIGNED_IN_OK,
-    ),
-    "detail": (lambda o: reverse("applications:detail", args=[o["application"].pk]), ALL_404),
-    "section": (lambda o: reverse("applications:section", args=[o["application"].pk, "team"]), ALL_404),
+# Paths hold placeholders ({app}, {org}...) filled with the fixture's ids; the route
+# inventory (tests/test_route_inventory.py) reads these tables.
+ROUTES: dict[str, dict[Role, int]] = {
+    "/applications/": SIGNED_IN_OK,
+    "/applications/new/": SIGNED_IN_OK,
+    "/applications/new/{challenge}/": SIGNED_IN_OK,
+    "/applications/new/999999/": {role: REDIRECT if role == Role.ANONYMOUS else NOT_FOUND for role in ALL_ROLES},
+    "/applications/{app}/": ALL_404,
+    "/applications/{app}/sections/team/": ALL_404,
     # POST only; a GET is refused before anything is looked up.
-    "autosave": (
-        lambda o: reverse("applications:autosave", args=[o["application"].pk, "team"]),
-        {role: NOT_FOUND if role == Role.ANONYMOUS else NOT_ALLOWED for role in ALL_ROLES},
-    ),
-    "attachments": (lambda o: reverse("applications:attachments", args=[o["application"].pk]), ALL_404),
-    "download": (
-        lambda o: reverse("applications:attachment_download", args=[o["application"].pk, o["attachment"].pk]),
-        STAFF_ONLY,
-    ),
-    "submit": (lambda o: reverse("applications:submit", args=[o["application"].pk]), ALL_404),
-    "confirmation": (lambda o: reverse("applications:confirmation", args=[o["application"].pk]), ALL_404),
-    "withdraw": (lambda o: reverse("applications:withdraw", args=[o["application"].pk]), ALL_404),
-    "organisations": (lambda o: reverse("applications:organisation_list"), SIGNED_IN_OK),
-    "organisation create": (lambda o: reverse("applications:organisation_create"), SIGNED_IN_OK),
-    "organisation detail": (
-        lambda o: reverse("applications:organisation_detail", args=[o["organisation"].pk]),
-        ALL_404,
-    ),
-    "organisation edit": (lambda o: reverse("applications:organisation_edit", args=[o["organisation"].pk]), ALL_404),
+    "/applications/{app}/sections/team/autosave/": {
+        role: NOT_FOUND if role == Role.ANONYMOUS else NOT_ALLOWED for role in ALL_ROLES
+    },
+    "/applications/{app}/attachments/": ALL_404,
+    "/applications/{app}/attachments/{attachment}/": STAFF_ONLY,
+    "/applications/{app}/submit/": ALL_404,
+    "/applications/{app}/confirmation/": ALL_404,
+    "/applications/{app}/withdraw/": ALL_404,
+    "/applications/organisations/": SIGNED_IN_OK,
+    "/applications/organisations/new/": SIGNED_IN_OK,
+    "/applications/organisations/{org}/": ALL_404,
+    "/applications/organisations/{org}/edit/": ALL_404,
     # Whoever holds the link sees the invitation; accepting it needs the invited address.
-    "invitation": (lambda o: reverse("applications:invitation_accept", args=[o["invitation"].token]), SIGNED_IN_OK),
-    "unknown invitation": (
-        lambda o: reverse("applications:invitation_accept", args=["no-such-token"]),
-        {role: REDIRECT if role == Role.ANONYMOUS else NOT_FOUND for role in ALL_ROLES},
-    ),
-    "staff index": (lambda o: reverse("applications:staff_index"), STAFF_ONLY),
-    "staff list": (lambda o: reverse("applications:staff_list", args=[o["programme"].slug]), STAFF_ONLY),
-    "staff export": (lambda o: reverse("applications:staff_export", args=[o["programme"].slug]), STAFF_ONLY),
-    "staff detail": (lambda o: reverse("applications:staff_detail", args=[o["application"].pk]), STAFF_ONLY),
-    "staff override": (
-        lambda o: reverse("applications:staff_override", args=[o["application"].pk]),
-        {role: NOT_ALLOWED if role in {Role.PROGRAMME_MANAGER, Role.ADMIN} else NOT_FOUND for role in ALL_ROLES},
-    ),
+    "/applications/invitations/{token}/": SIGNED_IN_OK,
+    "/applications/invitations/no-such-token/": {
+        role: REDIRECT if role == Role.ANONYMOUS else NOT_FOUND for role in ALL_ROLES
+    },
+    "/applications/staff/": STAFF_PAGE,
+    "/applications/staff/programmes/{programme}/": STAFF_PAGE,
+    "/applications/staff/programmes/{programme}/?status=eligible&nation=NO&trl=5&q=DIANA": STAFF_PAGE,
+    "/applications/staff/programmes/{programme}/export.csv": STAFF_PAGE,
+    "/applications/staff/programmes/no-such-programme/": STAFF_PAGE_MISSING,
+    "/applications/staff/applications/{app}/": STAFF_PAGE,
+    "/applications/staff/applications/999999/": STAFF_PAGE_MISSING,
+    # POST only: a GET is refused once the permission check has passed.
+    "/applications/staff/applications/{app}/eligibility/": {
+        role: NOT_ALLOWED if role in STAFF else REDIRECT if role == Role.ANONYMOUS else NOT_FOUND for role in ALL_ROLES
+    },
 }
 
-# POST-only actions: what a non-member's POST gets.
-POSTS: dict[str, tuple[Callable[[dict], str], dict[Role, int]]] = {
-    "section save": (lambda o: reverse("applications:section", args=[o["application"].pk, "team"]), ALL_404),
-    "autosave": (lambda o: reverse("applications:autosave", args=[o["application"].pk, "team"]), ALL_404),
-    "upload": (lambda o: reverse("applications:attachments", args=[o["application"].pk]), ALL_404),
-    "delete attachment": (
-        lambda o: reverse("applications:attachment_delete", args=[o["application"].pk, o["attachment"].pk]),
-        ALL_404,
-    ),
-    "submit": (lambda o: reverse("applications:submit", args=[o["application"].pk]), ALL_404),
-    "withdraw": (lambda o: reverse("applications:withdraw", args=[o["application"].pk]), ALL_404),
-    "invite": (lambda o: reverse("applications:organisation_invite", args=[o["organisation"].pk]), ALL_404),
-    "remove member": (
-        lambda o: reverse(
-            "applications:membership_remove", args=[o["organisation"].pk, o["organisation"].memberships.get().pk]
-        ),
-        ALL_404,
-    ),
-    "revoke invitation": (
-        lambda o: reverse("applications:invitation_revoke", args=[o["organisation"].pk, o["invitation"].pk]),
-        ALL_404,
-    ),
+# What a POST by someone outside the organisation gets (nothing changes: checked below).
+POST_ROUTES: dict[str, dict[Role, int]] = {
+    "/applications/{app}/sections/team/": ALL_404,
+    "/applications/{app}/sections/team/autosave/": ALL_404,
+    "/applications/{app}/attachments/": ALL_404,
+    "/applications/{app}/attachments/{attachment}/delete/": ALL_404,
+    "/applications/{app}/submit/": ALL_404,
+    "/applications/{app}/withdraw/": ALL_404,
+    "/applications/organisations/{org}/invite/": ALL_404,
+    "/applications/organisations/{org}/members/{membership}/remove/": ALL_404,
+    "/applications/organisations/{org}/invitations/{invitation}/revoke/": ALL_404,
+    "/applications/organisations/{org}/edit/": ALL_404,
+    "/applications/staff/applications/{app}/eligibility/": {
+        role: FOUND if role in STAFF else REDIRECT if role == Role.ANONYMOUS else NOT_FOUND for role in ALL_ROLES
+    },
 }
 
 
-@pytest.mark.parametrize(("route", "role"), [(route, role) for route in ROUTES for role in ALL_ROLES])
-def test_route_answers_each_role_as_declared(role_client, objects, route, role):
-    build, answers = ROUTES[route]
+def fill(path: str, o: dict) -> str:
+    return path.format(
+        app=o["application"].pk,
+        attachment=o["attachment"].pk,
+        org=o["organisation"].pk,
+        membership=o["organisation"].memberships.get().pk,
+        invitation=o["invitation"].pk,
+        token=o["invitation"].token,
+        programme=o["programme"].slug,
+        challenge=o["challenge"].pk,
+    )
 
-    response = role_client(role).get(build(objects))
 
-    assert response.status_code == answers[role], f"{role} on {route}"
+@pytest.mark.parametrize(("path", "role"), [(path, role) for path in ROUTES for role in ALL_ROLES])
+def test_route_answers_each_role_as_declared(role_client, objects, path, role):
+    response = role_client(role).get(fill(path, objects))
+
+    assert response.status_code == ROUTES[path][role], f"{role} on {path}"
 
 
-@pytest.mark.parametrize(("action", "role"), [(action, role) for action in POSTS for role in ALL_ROLES])
-def test_post_by_a_non_member_answers_404_and_changes_nothing(role_client, objects, action, role):
-    build, answers = POSTS[action]
-    before = (objects["application"].status, Invitation.objects.count(), objects["organisation"].memberships.count())
+@pytest.mark.parametrize(("path", "role"), [(path, role) for path in POST_ROUTES for role in ALL_ROLES])
+def test_post_by_a_non_member_is_refused_and_changes_nothing(role_client, objects, path, role):
+    application, organisation = objects["application"], objects["organisation"]
+    before = (application.status, application.eligibility, Invitation.objects.count(), organisation.memberships.count())
 
-    response = role_client(role).post(build(objects), {"team": "x", "version": "0", "email": "x@example.org"})
+    response = role_client(role).post(
+        fill(path, objects), {"team": "x", "version": "0", "email": "x@example.org", "name": "Hijacked"}
+    )
 
-    assert response.status_code == answers[role], f"{role} on {action}"
-    objects["application"].refresh_from_db()
-    after = (objects["application"].status, Invitation.objects.count(), objects["organisation"].memberships.count())
+    assert response.status_code == POST_ROUTES[path][role], f"{role} on {path}"
+    application.refresh_from_db()
+    organisation.refresh_from_db()
+    after = (application.status, application.eligibility, Invitation.objects.count(), organisation.memberships.count())
     assert after == before
-    assert objects["application"].team != "x"
+    assert (application.team, organisation.name) != ("x", "Hijacked")
 
 
 def test_every_role_is_declared_for_every_route():
-    for answers in [*(a for _, a in ROUTES.values()), *(a for _, a in POSTS.values())]:
+    for answers in [*ROUTES.values(), *POST_ROUTES.values()]:
         assert set(answers) == set(ALL_ROLES)
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_the_apply_button(client, objects):
-    start = reverse("applications:start", args=[objects["programme"].slug, objects["challenge"].slug])
+    start = reverse("applications:start", args=[objects["challenge"].pk])
 
     response = client.get(start)
 

@@ -35,7 +35,7 @@ def text(response) -> str:
 
 def test_organisation_create_returns_to_the_apply_page(client, owner):
     challenge = ChallengeFactory()
-    start = reverse("applications:start", args=[challenge.programme.slug, challenge.slug])
+    start = reverse("applications:start", args=[challenge.pk])
 
     response = client.post(
         reverse("applications:organisation_create"),
@@ -97,7 +97,7 @@ def test_start_creates_a_draft_and_opens_the_first_section(client, owner):
     challenge = ChallengeFactory()
 
     response = client.post(
-        reverse("applications:start", args=[challenge.programme.slug, challenge.slug]),
+        reverse("applications:start", args=[challenge.pk]),
         {"organisation": organisation.pk},
     )
 
@@ -111,7 +111,7 @@ def test_start_refuses_an_organisation_the_user_is_not_in(client, owner):
     challenge = ChallengeFactory()
 
     response = client.post(
-        reverse("applications:start", args=[challenge.programme.slug, challenge.slug]),
+        reverse("applications:start", args=[challenge.pk]),
         {"organisation": OrganisationFactory().pk},
     )
 
@@ -121,7 +121,7 @@ def test_start_refuses_an_organisation_the_user_is_not_in(client, owner):
 
 def test_start_page_without_an_organisation_offers_to_create_one(client, owner):
     challenge = ChallengeFactory()
-    start = reverse("applications:start", args=[challenge.programme.slug, challenge.slug])
+    start = reverse("applications:start", args=[challenge.pk])
 
     response = client.get(start)
 
@@ -131,7 +131,7 @@ def test_start_page_without_an_organisation_offers_to_create_one(client, owner):
 def test_start_of_an_unpublished_challenge_answers_404(client, owner):
     challenge = ChallengeFactory(published=False)
 
-    response = client.get(reverse("applications:start", args=[challenge.programme.slug, challenge.slug]))
+    response = client.get(reverse("applications:start", args=[challenge.pk]))
 
     assert response.status_code == 404
 

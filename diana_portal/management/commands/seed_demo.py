@@ -8,8 +8,8 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
-# applications.demo belongs after challenges.demo (issue 3), whose programme it applies to.
-DEMO_MODULES = ["accounts.demo", "applications.demo"]
+# In dependency order: applications.demo applies to the programme challenges.demo creates.
+DEMO_MODULES = ["accounts.demo", "challenges.demo", "applications.demo", "notifications.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,139 @@
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.audit import audit_trail
+from accounts.models import User
+from notifications import services
+from notifications.enums import RESENDABLE_STATES, Channel
+from notifications.forms import PreferenceForm
+from notifications.models import Message, Preference
+from notifications.selectors import (
+    OUTBOX_FILTERS,
+    message_list_for_user,
+    message_visible_q,
+    outbox_filter_counts,
+    outbox_list,
+)
+
+INBOX_PAGE_SIZE = 20
+OUTBOX_PAGE_SIZE = 50
+
+
+class SignedInRequest(HttpRequest):
+    """What login_required guarantees."""
+
+    user: User
+
+
+def _ensure_staff(request: SignedInRequest) -> None:
+    # Not a 403: pages another role may not use do not exist for it (DESIGN §4).
+    if not request.user.has_perm("notifications.view_outbox"):
+        raise Http404
+
+
+# --- The recipient's messages ---------------------------------------------------------
+
+
+@login_required
+def inbox(request: SignedInRequest) -> HttpResponse:
+    messages = message_list_for_user(user=request.user)
+    page = Paginator(messages, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    preference = Preference.objects.filter(user=request.user).first() or Preference(user=request.user)
+    return render(
+        request,
+        "notifications/message_list.html",
+        {"page": page, "preference_form": PreferenceForm(instance=preference)},
+    )
+
+
+@login_required
+def message_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    # Filtered by the same rule as the list: another person's message is a 404.
+    message = get_object_or_404(Message.objects.filter(message_visible_q(user=request.user)), pk=pk)
+    services.message_mark_read(message=message, by=request.user)
+    return render(request, "notifications/message_detail.html", {"message": message})
+
+
+@login_required
+@require_POST
+def mark_all_read(request: SignedInRequest) -> HttpResponse:
+    count = services.message_mark_all_read(by=request.user)
+    if count:
+        flash.success(request, _("All messages are marked as read."))
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def preferences(request: SignedInRequest) -> HttpResponse:
+    form = PreferenceForm(request.POST)
+    if form.is_valid():
+        mute = form.cleaned_data["mute_reminder_emails"]
+        services.preference_update(user=request.user, mute_reminder_emails=mute, by=request.user)
+        if mute:
+            flash.success(request, _("Reminder e-mails are muted. Reminders still appear here."))
+        else:
+            flash.success(request, _("Reminder e-mails are on."))
+    return redirect("notifications:inbox")
+
+
+# --- The staff outbox ------------------------------------------------------------------------
+
+
+@login_required
+def outbox(request: SignedInRequest) -> HttpResponse:
+    _ensure_staff(request)
+    filter_name = request.GET.get("show", "attention")
+    if filter_name not in OUTBOX_FILTERS:
+        filter_name = "attention"
+    search = request.GET.get("q", "").strip()[:100]
+    page = Paginator(outbox_list(filter_name=filter_name, search=search), OUTBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    counts = outbox_filter_counts()
+    tabs = [
+        {"name": "attention", "label": _("Needs attention"), "count": counts["attention"]},
+        {"name": "queued", "label": _("Queued"), "count": counts["queued"]},
+        {"name": "sent", "label": _("Sent"), "count": counts["sent"]},
+        {"name": "all", "label": _("All"), "count": counts["all"]},
+    ]
+    return render(
+        request,
+        "notifications/outbox_list.html",
+        {"page": page, "tabs": tabs, "show": filter_name, "search": search},
+    )
+
+
+@login_required
+def outbox_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    _ensure_staff(request)
+    message = get_object_or_404(Message.objects.select_related("recipient"), pk=pk)
+    return render(
+        request,
+        "notifications/outbox_detail.html",
+        {
+            "message": message,
+            "history": audit_trail(message),
+            "can_resend": message.channel == Channel.EMAIL and message.state in RESENDABLE_STATES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def outbox_resend(request: SignedInRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm("notifications.resend_message"):
+        raise Http404
+    message = get_object_or_404(Message, pk=pk)
+    try:
+        services.message_resend(message=message, by=request.user)
+    except services.NotResendable:
+        flash.error(request, _("This message cannot be sent again."))
+    else:
+        flash.success(request, _("The message is queued and goes out within a minute."))
+    return redirect("notifications:outbox_detail", pk=pk)

@@ -1,0 +1,150 @@
+"""The sender in a real Celery worker process, over the real Redis broker, on the
+test database; and the same worker killed outright in the middle of a chunk."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from notifications.enums import Category, State
+from notifications.models import Message
+from notifications.services import CLAIM_LEASE, NewMessage, message_enqueue_many, outbox_send_due
+from notifications.tasks import send_due_task
+from tests.notifications.mailbackends import read_recorded
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker reads committed rows
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    """start_worker(**mailer_options) -> (queue, mail log): a worker on the test database,
+    on a queue of its own (parallel runs stay apart), delivering to a JSON-lines file."""
+    workers: list[subprocess.Popen] = []
+
+    def _start(**mailer_options):
+        queue = f"test-notifications-{uuid.uuid4().hex}"
+        mail_log = tmp_path / "mail.jsonl"
+        env = {
+            **os.environ,
+            "DATABASE_URL": settings.DATABASE_URL,
+            "REDIS_URL": settings.REDIS_URL,
+            "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
+            "DIANA_TEST_DATABASE_NAME": connection.settings_dict["NAME"],
+            "DIANA_TEST_MAILER_OPTIONS": json.dumps({"path": str(mail_log), **mailer_options}),
+        }
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "diana_portal",
+                "worker",
+                "--pool",
+                "prefork",
+                "--concurrency",
+                "1",
+                "--queues",
+                queue,
+                "--without-heartbeat",
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        workers.append(worker)
+        return queue, mail_log
+
+    yield _start
+    for worker in workers:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def enqueue_decisions(count: int) -> None:
+    message_enqueue_many(
+        messages=[
+            NewMessage(
+                to=f"team{n:03}@startup.example",
+                key=f"decision:{n}",
+                kind="decision",
+                category=Category.DECISION,
+                template="notifications/messages/notice",
+                context={"title": f"Decision {n}", "text": "..."},
+            )
+            for n in range(count)
+        ]
+    )
+
+
+def addresses(mail_log: Path) -> Counter:
+    return Counter(address for line in read_recorded(mail_log) for address in line["to"])
+
+
+def wait_until(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the worker")
+        time.sleep(0.2)
+
+
+def test_real_worker_sends_a_chunk_over_redis(start_worker):
+    enqueue_decisions(12)
+    queue, mail_log = start_worker()
+
+    report = send_due_task.apply_async(kwargs={"chunk_size": 5}, queue=queue).get(timeout=90)
+
+    assert report["sent"] == 12
+    assert [chunk["claimed"] for chunk in report["chunks"]] == [5, 5, 2]
+    assert [chunk["queries"] for chunk in report["chunks"]] == [3, 3, 3]
+    assert addresses(mail_log) == Counter({f"team{n:03}@startup.example": 1 for n in range(12)})
+    assert set(Message.objects.values_list("state", flat=True)) == {State.SENT}
+
+
+def test_worker_killed_mid_chunk_never_resends_what_it_handed_over(start_worker, tmp_path):
+    # 25 messages in chunks of 10. The worker process is SIGKILLed while handing over
+    # the 15th: chunk 1 is stamped sent; chunk 2 (11-20) was claimed and 11-14 went
+    # out, but nothing recorded which. Celery redelivers the task (acks_late), and the
+    # new run sends 21-25 only.
+    enqueue_decisions(25)
+    marker = tmp_path / "killed"
+    queue, mail_log = start_worker(kill_after=14, kill_marker=str(marker))
+
+    send_due_task.apply_async(kwargs={"chunk_size": 10}, queue=queue)
+    wait_until(lambda: marker.exists() and not Message.objects.filter(state=State.PENDING).exists())
+
+    delivered = addresses(mail_log)
+    assert set(delivered.values()) == {1}
+    assert len(delivered) == 19  # 1-14, then 21-25 after the redelivery
+    chunk_two = {f"team{n:03}@startup.example" for n in range(10, 20)}
+    assert set(Message.objects.filter(state=State.SENDING).values_list("to_email", flat=True)) == chunk_two
+
+    # After the claim lease the abandoned chunk is marked uncertain, not sent again.
+    with time_machine.travel(timezone.now() + CLAIM_LEASE + timedelta(seconds=1), tick=False):
+        report = outbox_send_due()
+
+    assert (report.abandoned, report.sent) == (10, 0)
+    assert set(Message.objects.filter(state=State.UNCERTAIN).values_list("to_email", flat=True)) == chunk_two
+    assert Message.objects.filter(state=State.SENT).count() == 15
+    assert addresses(mail_log) == delivered  # nothing more went out
