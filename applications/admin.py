@@ -33,7 +33,7 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     extra = 0
     can_delete = False
-    fields = ["kind", "original_name", "size", "sha256", "uploaded_by", "uploaded_at"]
+    fields = ("kind", "original_name", "size", "sha256", "uploaded_by", "uploaded_at")
     readonly_fields = fields
 
 

@@ -194,6 +194,7 @@ class UploadGuard(FileUploadHandler):
         self.oversized: list[str] = []
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        assert self.request is not None
         others = [handler for handler in self.request.upload_handlers if handler is not self]
         handlers = [_SizeLimitHandler(self.request, self), *others]
         parser = _NameRecordingParser(META, input_data, handlers, encoding, names=self.names)

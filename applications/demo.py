@@ -354,6 +354,7 @@ def _record_history(rows: list[Application]) -> None:
                 )
             )
         if application.status == S.WITHDRAWN:
+            assert application.withdrawn_at is not None
             events.append(
                 AuditEvent(
                     at=application.withdrawn_at,

@@ -91,7 +91,7 @@ def section_form_class(slug: str) -> type[SectionForm]:
             limit = TEXT_LIMITS.get(name, DEFAULT_TEXT_LIMIT)
             widgets[name] = forms.Textarea(attrs={"rows": 4 if limit <= 1000 else 8, "maxlength": limit})
     meta = type("Meta", (SectionForm.Meta,), {"fields": list(section.fields), "widgets": widgets, "help_texts": HELP})
-    form_class = type(f"{slug.title()}SectionForm", (SectionForm,), {"Meta": meta})
+    form_class: type[SectionForm] = type(f"{slug.title()}SectionForm", (SectionForm,), {"Meta": meta})
     # Drafts may be saved half done: nothing is required until submission.
     for name in section.fields:
         field = form_class.base_fields[name]

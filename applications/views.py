@@ -25,6 +25,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import audit_trail
+from accounts.models import User
 from accounts.permissions import is_programme_manager
 from applications import eligibility, selectors, services
 from applications.attachments import AttachmentRejected, UploadGuard
@@ -44,20 +45,31 @@ from challenges.models import Challenge, Programme
 
 STAFF_PAGE_SIZE = 50
 
+
+class SignedInRequest(HttpRequest):
+    """What login_required, signed_in_or_404 and staff_required guarantee."""
+
+    user: User
+
+
+def _label(name: str) -> str:
+    return str(getattr(Application._meta.get_field(name), "verbose_name", name))
+
+
 # --- Helpers --------------------------------------------------------------------------------------
 
 
-def _member_application(request: HttpRequest, pk: int) -> Application:
+def _member_application(request: SignedInRequest, pk: int) -> Application:
     """The application, with its attachments, if the user is a member of its organisation; else 404."""
     queryset = selectors.application_with_files(queryset=selectors.application_list_for_member(user=request.user))
     return get_object_or_404(queryset, pk=pk)
 
 
-def _member_organisation(request: HttpRequest, pk: int) -> Organisation:
+def _member_organisation(request: SignedInRequest, pk: int) -> Organisation:
     return get_object_or_404(selectors.organisation_list_for_user(user=request.user), pk=pk)
 
 
-def _owned_organisation(request: HttpRequest, pk: int) -> Organisation:
+def _owned_organisation(request: SignedInRequest, pk: int) -> Organisation:
     organisation = _member_organisation(request, pk)
     if not rules.has_perm("applications.change_organisation", request.user, organisation):
         raise PermissionDenied  # a member sees the organisation, but only the owner manages it
@@ -68,7 +80,7 @@ def _attachment_kinds(application: Application) -> set[str]:
     return {attachment.kind for attachment in application.attachments.all()}
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
+def _safe_next(request: SignedInRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
@@ -113,14 +125,14 @@ def _section_form(slug: str):
 
 @login_required
 @require_GET
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: SignedInRequest) -> HttpResponse:
     organisations = selectors.organisation_list_for_user(user=request.user)
     return render(request, "applications/organisation_list.html", {"organisations": organisations})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: SignedInRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_create(by=request.user, **form.cleaned_data)
@@ -132,7 +144,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @signed_in_or_404
 @require_GET
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = _member_organisation(request, pk)
     is_owner = rules.has_perm("applications.manage_members", request.user, organisation)
     context = {
@@ -148,7 +160,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in_or_404
 @require_http_methods(["GET", "POST"])
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = _owned_organisation(request, pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
@@ -163,7 +175,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in_or_404
 @require_POST
-def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_invite(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = _owned_organisation(request, pk)
     form = InvitationForm(request.POST)
     if form.is_valid():
@@ -182,7 +194,7 @@ def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in_or_404
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int, invitation_id: int) -> HttpResponse:
+def invitation_revoke(request: SignedInRequest, pk: int, invitation_id: int) -> HttpResponse:
     organisation = _owned_organisation(request, pk)
     invitation = get_object_or_404(organisation.invitations, pk=invitation_id)
     services.invitation_revoke(invitation=invitation, by=request.user)
@@ -192,7 +204,7 @@ def invitation_revoke(request: HttpRequest, pk: int, invitation_id: int) -> Http
 
 @signed_in_or_404
 @require_POST
-def membership_remove(request: HttpRequest, pk: int, membership_id: int) -> HttpResponse:
+def membership_remove(request: SignedInRequest, pk: int, membership_id: int) -> HttpResponse:
     organisation = _owned_organisation(request, pk)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), organisation=organisation, pk=membership_id
@@ -208,7 +220,7 @@ def membership_remove(request: HttpRequest, pk: int, membership_id: int) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: SignedInRequest, token: str) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.select_related("organisation", "invited_by"), token=token)
     if request.method == "POST":
         try:
@@ -232,7 +244,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def application_list(request: HttpRequest) -> HttpResponse:
+def application_list(request: SignedInRequest) -> HttpResponse:
     applications = selectors.application_list_for_member(user=request.user)
     has_organisation = selectors.organisation_list_for_user(user=request.user).exists()
     return render(
@@ -244,14 +256,14 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def challenge_choose(request: HttpRequest) -> HttpResponse:
+def challenge_choose(request: SignedInRequest) -> HttpResponse:
     challenges = selectors.challenges_open_for_applications()
     return render(request, "applications/challenge_choose.html", {"challenges": challenges, "now": timezone.now()})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def application_start(request: HttpRequest, challenge_id: int) -> HttpResponse:
+def application_start(request: SignedInRequest, challenge_id: int) -> HttpResponse:
     """Where the catalogue's "Apply" button leads: pick the organisation, start a draft."""
     challenge = get_object_or_404(Challenge.objects.public().select_related("programme"), pk=challenge_id)
     organisations = list(selectors.organisation_list_for_user(user=request.user))
@@ -300,7 +312,7 @@ def _application_page_context(application: Application) -> dict:
 
 @signed_in_or_404
 @require_GET
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     application = _member_application(request, pk)
     context = _application_page_context(application)
     context.update(
@@ -331,7 +343,7 @@ def _section_context(application: Application, section_slug: str, form, **extra)
 
 @signed_in_or_404
 @require_http_methods(["GET", "POST"])
-def application_section(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+def application_section(request: SignedInRequest, pk: int, section: str) -> HttpResponse:
     if section not in SECTIONS_BY_SLUG:
         raise Http404
     application = _member_application(request, pk)
@@ -359,10 +371,7 @@ def application_section(request: HttpRequest, pk: int, section: str) -> HttpResp
     except services.StaleSection as stale:
         # Keep the applicant's text in the form, show the other member's beside it, and
         # move the form to the current version so that the next save goes through.
-        theirs = [
-            (stale.application._meta.get_field(name).verbose_name, getattr(stale.application, name))
-            for name in SECTIONS_BY_SLUG[section].fields
-        ]
+        theirs = [(_label(name), getattr(stale.application, name)) for name in SECTIONS_BY_SLUG[section].fields]
         data = request.POST.copy()
         data["version"] = str(services.section_version(stale.application, section))
         form = form_class(data, instance=Application.objects.get(pk=application.pk))
@@ -383,7 +392,7 @@ def application_section(request: HttpRequest, pk: int, section: str) -> HttpResp
 
 @signed_in_or_404
 @require_POST
-def application_autosave(request: HttpRequest, pk: int, section: str) -> HttpResponse:
+def application_autosave(request: SignedInRequest, pk: int, section: str) -> HttpResponse:
     """htmx: save the section as the applicant types. Answers a status line and, out
     of band, the form's new version, so the next save is not mistaken for stale."""
     if section not in SECTIONS_BY_SLUG:
@@ -417,7 +426,7 @@ def application_autosave(request: HttpRequest, pk: int, section: str) -> HttpRes
 
 @csrf_exempt  # the CSRF check runs in _attachments_page, after the guard is installed
 @signed_in_or_404
-def application_attachments(request: HttpRequest, pk: int) -> HttpResponse:
+def application_attachments(request: SignedInRequest, pk: int) -> HttpResponse:
     # The guard must be first in line before anything reads the request body
     # (the CSRF check does): it records each file name as sent and caps sizes.
     guard = UploadGuard(request)
@@ -427,7 +436,7 @@ def application_attachments(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_protect
 @require_http_methods(["GET", "POST"])
-def _attachments_page(request: HttpRequest, pk: int, guard: UploadGuard) -> HttpResponse:
+def _attachments_page(request: SignedInRequest, pk: int, guard: UploadGuard) -> HttpResponse:
     application = _member_application(request, pk)
     editable = application.is_draft and services.accepts_changes(application.programme, timezone.now())
     form = AttachmentForm(request.POST or None, request.FILES or None)
@@ -474,7 +483,7 @@ def _attachments_page(request: HttpRequest, pk: int, guard: UploadGuard) -> Http
 
 @signed_in_or_404
 @require_GET
-def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+def attachment_download(request: SignedInRequest, pk: int, attachment_id: int) -> FileResponse:
     """The only way to a file: permission checked, always a download, never sniffed."""
     attachment = get_object_or_404(
         selectors.attachment_list_for_user(user=request.user), pk=attachment_id, application_id=pk
@@ -494,7 +503,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
 
 @signed_in_or_404
 @require_POST
-def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+def attachment_delete(request: SignedInRequest, pk: int, attachment_id: int) -> HttpResponse:
     application = _member_application(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
     try:
@@ -508,7 +517,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_id: int) -> Http
 
 @signed_in_or_404
 @require_http_methods(["GET", "POST"])
-def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_submit(request: SignedInRequest, pk: int) -> HttpResponse:
     application = _member_application(request, pk)
     if not application.is_draft:
         return redirect(application)
@@ -540,7 +549,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in_or_404
 @require_GET
-def application_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+def application_confirmation(request: SignedInRequest, pk: int) -> HttpResponse:
     application = _member_application(request, pk)
     if application.reference is None:
         return redirect(application)
@@ -549,7 +558,7 @@ def application_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in_or_404
 @require_http_methods(["GET", "POST"])
-def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def application_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     application = _member_application(request, pk)
     if application.status not in APPLICANT_WITHDRAWABLE:
         messages.error(request, _("This application cannot be withdrawn."))
@@ -571,12 +580,12 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def staff_index(request: HttpRequest) -> HttpResponse:
+def staff_index(request: SignedInRequest) -> HttpResponse:
     programmes = selectors.programmes_with_application_counts()
     return render(request, "applications/staff_index.html", {"programmes": programmes})
 
 
-def _staff_filter(request: HttpRequest, programme: Programme) -> StaffApplicationFilter:
+def _staff_filter(request: SignedInRequest, programme: Programme) -> StaffApplicationFilter:
     return StaffApplicationFilter(
         request.GET or None,
         queryset=selectors.application_list_for_staff(programme=programme),
@@ -586,7 +595,7 @@ def _staff_filter(request: HttpRequest, programme: Programme) -> StaffApplicatio
 
 @staff_required
 @require_GET
-def staff_list(request: HttpRequest, programme_slug: str) -> HttpResponse:
+def staff_list(request: SignedInRequest, programme_slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=programme_slug)
     filterset = _staff_filter(request, programme)
     paginator = Paginator(filterset.qs, STAFF_PAGE_SIZE)
@@ -656,7 +665,7 @@ def _export_rows(queryset):
 
 @staff_required
 @require_GET
-def staff_export(request: HttpRequest, programme_slug: str) -> StreamingHttpResponse:
+def staff_export(request: SignedInRequest, programme_slug: str) -> StreamingHttpResponse:
     """CSV of the filtered list, streamed row by row; defusedcsv neutralises cells
     that a spreadsheet would run as a formula (=, +, -, @)."""
     programme = get_object_or_404(Programme, slug=programme_slug)
@@ -670,7 +679,7 @@ def staff_export(request: HttpRequest, programme_slug: str) -> StreamingHttpResp
 
 @staff_required
 @require_GET
-def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(
         Application.objects.select_related("organisation", "challenge", "programme", "created_by").prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by"))
@@ -679,9 +688,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     kinds = _attachment_kinds(application)
     sections = [
-        (section, [(application._meta.get_field(name).verbose_name, getattr(application, name)) for name in fields])
-        for section in SECTIONS
-        for fields in [section.fields]
+        (section, [(_label(name), getattr(application, name)) for name in section.fields]) for section in SECTIONS
     ]
     return render(
         request,
@@ -700,7 +707,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def staff_override(request: HttpRequest, pk: int) -> HttpResponse:
+def staff_override(request: SignedInRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = EligibilityOverrideForm(request.POST)
     if not form.is_valid():
