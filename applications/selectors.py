@@ -16,6 +16,7 @@ from accounts.permissions import is_programme_manager
 from applications.enums import ApplicationStatus
 from applications.models import Application, Attachment, Invitation, Membership, Organisation
 from challenges.models import Challenge, Programme
+from notifications.reminders import ReminderPlan
 
 # --- Organisations -------------------------------------------------------------------
 
@@ -151,51 +152,29 @@ def application_list_for_staff(*, programme: Programme) -> QuerySet[Application]
 
 # --- Draft reminders ------------------------------------------------------------------------------
 
-# DESIGN §8: draft owners are reminded 7 days and 1 day before the call closes.
-DRAFT_REMINDER_OFFSETS: tuple[timedelta, ...] = (timedelta(days=7), timedelta(days=1))
-
-
-def _offset_label(offset: timedelta) -> str:
-    days, seconds = divmod(int(offset.total_seconds()), 86400)
-    return f"T-{days}d" if not seconds else f"T-{int(offset.total_seconds())}s"
+# DESIGN §8: draft owners are reminded 7 days and 1 day before the call closes. The plan
+# (notifications.reminders) returns only the latest reminder due, and each expires at
+# the next one's instant or at the close, so a planner that was down for days never
+# sends a stale "7 days left".
+DRAFT_REMINDERS = ReminderPlan(before=(timedelta(days=7), timedelta(days=1)))
 
 
 @dataclass(frozen=True)
 class DraftReminder:
     user_id: int
     application_id: int
+    key: str  # draft-reminder:<application>:<member>:<T-7d|T-1d>: the outbox stores each once
     label: str  # "T-7d" or "T-1d"
     due_at: datetime
-    expires_at: datetime  # the next reminder's instant, or the close of the call
-
-    @property
-    def key(self) -> str:
-        """Unique per person, draft and offset: the outbox stores each once."""
-        return f"draft-reminder:{self.application_id}:{self.user_id}:{self.label}"
-
-
-def _current_offset(*, closes_at: datetime, now: datetime) -> tuple[timedelta, datetime] | None:
-    """The latest reminder of the series whose instant has come, and when it expires.
-    None before the first one and from the close on."""
-    if now >= closes_at:
-        return None
-    offsets = sorted(DRAFT_REMINDER_OFFSETS, reverse=True)  # 7 days, then 1 day
-    for index in range(len(offsets) - 1, -1, -1):
-        if now >= closes_at - offsets[index]:
-            expires = closes_at - offsets[index + 1] if index + 1 < len(offsets) else closes_at
-            return offsets[index], expires
-    return None
+    expires_at: datetime | None
 
 
 def draft_reminders_due(*, now: datetime) -> list[DraftReminder]:
-    """The (member, draft, offset) reminders due at `now`.
-
-    A reminder is due from its instant (closes_at - offset, inclusive) until the
-    next one's instant, so a planner that was down for days sends only the latest
-    one. Only drafts of programmes still open count: nothing once the draft is
-    submitted or withdrawn, and nothing from the close of the call on.
+    """The (member, draft, offset) reminders due at `now`: to every member of an
+    organisation with an unsubmitted draft in a published programme that has not
+    closed. Nothing once the draft is submitted or withdrawn, nothing from the close on.
     """
-    earliest = max(DRAFT_REMINDER_OFFSETS)
+    earliest = max(DRAFT_REMINDERS.before)
     drafts = (
         Application.objects.filter(
             status=ApplicationStatus.DRAFT,
@@ -209,18 +188,20 @@ def draft_reminders_due(*, now: datetime) -> list[DraftReminder]:
     )
     due: list[DraftReminder] = []
     for draft in drafts:
-        current = _current_offset(closes_at=draft.programme.closes_at, now=now)
-        if current is None:
-            continue
-        offset, expires_at = current
         for membership in draft.organisation.memberships.all():
-            due.append(
-                DraftReminder(
-                    user_id=membership.user_id,
-                    application_id=draft.pk,
-                    label=_offset_label(offset),
-                    due_at=draft.programme.closes_at - offset,
-                    expires_at=expires_at,
+            for reminder in DRAFT_REMINDERS.due(
+                deadline=draft.programme.closes_at,
+                key_prefix=f"draft-reminder:{draft.pk}:{membership.user_id}",
+                now=now,
+            ):
+                due.append(
+                    DraftReminder(
+                        user_id=membership.user_id,
+                        application_id=draft.pk,
+                        key=reminder.key,
+                        label=reminder.label,
+                        due_at=reminder.due_at,
+                        expires_at=reminder.expires_at,
+                    )
                 )
-            )
     return due

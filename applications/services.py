@@ -1,8 +1,9 @@
 """Every write of the applications app (CONVENTIONS: `<entity>_<verb>(*, ..., by)`).
 
 Services do no HTTP. They lock what they change, check the move, save only the
-changed fields, record the change in the audit trail and queue messages once the
-transaction has committed. A refused change raises one of the errors below; the
+changed fields, record the change in the audit trail and put their messages in
+the notifications outbox in the same transaction (applications.messages), so a
+message goes out if and only if the change commits. A refused change raises one of the errors below; the
 view shows it as a form error or a flash message.
 """
 
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import audit_record
 from accounts.models import User
-from applications import attachments, eligibility
+from applications import attachments, eligibility, messages
 from applications.enums import (
     APPLICANT_WITHDRAWABLE,
     ApplicationStatus,
@@ -38,11 +39,6 @@ from applications.models import (
     ReferenceCounter,
 )
 from applications.sections import SECTIONS_BY_SLUG, application_progress
-from applications.tasks import (
-    send_invitation_task,
-    send_submission_confirmation_task,
-    send_withdrawal_confirmation_task,
-)
 from challenges.models import Challenge, Programme
 
 S = ApplicationStatus
@@ -99,12 +95,6 @@ class ReasonRequired(ApplicationError):
 
 
 # --- Helpers ---------------------------------------------------------------------------------------
-
-
-def _after_commit(task, **ids: int) -> None:
-    """Queue a message task once the change is committed, with primitive ids only.
-    (Outbox: call the applications.messages function directly, in the transaction.)"""
-    transaction.on_commit(partial(task.delay, **ids))
 
 
 def _locked(application: Application) -> Application:
@@ -214,7 +204,7 @@ def invitation_create(*, organisation: Organisation, email: str, by: User) -> In
         invitation.invited_by, invitation.expires_at = by, now + INVITATION_VALID_FOR
         invitation.save(update_fields=["invited_by", "expires_at"])
     audit_record(by=by, action="organisation.invite", target=organisation, after={"email": email})
-    _after_commit(send_invitation_task, invitation_id=invitation.pk)
+    messages.send_invitation(invitation)
     return invitation
 
 
@@ -407,7 +397,8 @@ def application_submit(*, application: Application, by: User) -> Application:
 
     The deadline is hard and read from the server clock when the request reaches
     the service: accepted if opens_at <= now < closes_at, refused at closes_at.
-    Side effects: reference, two audit rows, the confirmation e-mail (on commit).
+    Side effects: reference, two audit rows, the confirmation to every member (outbox),
+    and the draft's pending reminders cancelled.
     """
     now = timezone.now()
     # Lock the organisation first: its limit on applications per programme must
@@ -458,7 +449,8 @@ def application_submit(*, application: Application, by: User) -> Application:
         before={"status": S.SUBMITTED},
         after={"status": outcome, "problems": application.eligibility_problems},
     )
-    _after_commit(send_submission_confirmation_task, application_id=application.pk)
+    messages.cancel_draft_reminders(application)
+    messages.send_submission_confirmation(application)
     return application
 
 
@@ -486,7 +478,8 @@ def application_withdraw(*, application: Application, by: User, reason: str = ""
         after={"status": S.WITHDRAWN},
         reason=reason,
     )
-    _after_commit(send_withdrawal_confirmation_task, application_id=application.pk)
+    messages.cancel_draft_reminders(application)
+    messages.send_withdrawal_confirmation(application)
     return application
 
 

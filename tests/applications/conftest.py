@@ -2,8 +2,9 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core import mail
 
-from diana_portal.celery import app as celery_app
+from notifications.services import outbox_send_due
 
 
 @pytest.fixture(autouse=True)
@@ -15,15 +16,13 @@ def private_media(settings, tmp_path):
     shutil.rmtree(settings.PRIVATE_MEDIA_ROOT, ignore_errors=True)
 
 
-@pytest.fixture
-def eager_celery():
-    """Run queued tasks in-process when their on_commit callback fires (the real
-    task functions against the real database), instead of sending them to Redis."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
-
 def stored_files() -> list:
     return sorted(path for path in settings.PRIVATE_MEDIA_ROOT.rglob("*") if path.is_file())
+
+
+def deliver() -> list:
+    """Run the outbox's sender, as beat does every minute; return the e-mails sent
+    (the locmem backend of the test settings keeps them in mail.outbox)."""
+    first = len(mail.outbox)
+    outbox_send_due()
+    return mail.outbox[first:]

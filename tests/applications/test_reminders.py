@@ -6,12 +6,13 @@ import datetime
 
 import pytest
 import time_machine
-from django.core import mail
-from django.core.cache import cache
 
 from applications.selectors import draft_reminders_due
 from applications.services import application_submit, application_withdraw
 from applications.tasks import plan_draft_reminders
+from notifications.enums import Category, State
+from notifications.models import Message
+from tests.applications.conftest import deliver
 from tests.applications.factories import (
     ApplicationFactory,
     ChallengeFactory,
@@ -101,71 +102,91 @@ def test_no_reminder_for_an_unpublished_programme(draft):
     assert draft_reminders_due(now=CLOSES - DAY) == []
 
 
-@pytest.fixture
-def fresh_claims(draft):
-    """The planner remembers sent keys in the (shared) Redis cache. Forget this
-    draft's keys before and after, without flushing what other tests keep there."""
-    keys = [
-        f"applications:draft-reminder:{draft.pk}:{membership.user_id}:{label}"
-        for membership in draft.organisation.memberships.all()
-        for label in ("T-7d", "T-1d")
-    ]
-    cache.delete_many(keys)
-    yield
-    cache.delete_many(keys)
+def run_beat_at(instant) -> list[tuple[str, str]]:
+    """The planner, then the outbox's sender, at `instant`, twice (as overlapping beat
+    runs would). Returns (recipient, subject) of what went out."""
+    sent = []
+    with time_machine.travel(instant, tick=False):
+        for _ in range(2):
+            plan_draft_reminders()
+            sent += deliver()
+    return sorted((message.to[0], message.subject.removeprefix("[DIANA] ")) for message in sent)
 
 
-def test_planner_sends_each_reminder_once_however_often_it_runs(draft, fresh_claims):
+TITLE = "Fuel-cell microgrid for forward bases"
+
+
+def test_reminders_go_out_at_their_instants_and_only_once(draft):
+    timeline = {
+        label: (run_beat_at(instant - SECOND), run_beat_at(instant))
+        for label, instant in [("T-7d", CLOSES - 7 * DAY), ("T-1d", CLOSES - DAY)]
+    }
+
+    assert timeline == {
+        "T-7d": (
+            [],
+            [
+                ("member@example.org", f'7 days left: "{TITLE}" is not submitted yet'),
+                ("owner@example.org", f'7 days left: "{TITLE}" is not submitted yet'),
+            ],
+        ),
+        "T-1d": (
+            [],
+            [
+                ("member@example.org", f'1 day left: "{TITLE}" is not submitted yet'),
+                ("owner@example.org", f'1 day left: "{TITLE}" is not submitted yet'),
+            ],
+        ),
+    }
+    assert run_beat_at(CLOSES - SECOND) == []
+    assert run_beat_at(CLOSES) == []
+
+
+def test_reminder_text_names_the_close_and_links_the_draft(draft):
+    with time_machine.travel(CLOSES - DAY, tick=False):
+        plan_draft_reminders()
+        message = next(m for m in deliver() if m.to == ["owner@example.org"])
+
+    assert "Dear Ingrid Solberg" in message.body
+    assert "The call closes at 11 July 2026, 12:00 UTC." in message.body
+    assert f"/applications/{draft.pk}/" in message.body
+    stored = Message.objects.get(recipient__email="owner@example.org")
+    assert (stored.category, stored.expires_at) == (Category.REMINDER, CLOSES)
+
+
+def test_planning_twice_stores_each_reminder_once(draft):
     with time_machine.travel(CLOSES - 7 * DAY + datetime.timedelta(minutes=5), tick=False):
-        first = plan_draft_reminders()
-        again = plan_draft_reminders()
+        first, again = plan_draft_reminders(), plan_draft_reminders()
 
     assert (first, again) == (2, 0)
-    assert sorted(message.to[0] for message in mail.outbox) == ["member@example.org", "owner@example.org"]
-    message = next(m for m in mail.outbox if m.to == ["owner@example.org"])
-    assert message.subject == '[DIANA] 7 days left: "Fuel-cell microgrid for forward bases" is not submitted yet'
-    assert "The call closes at 11 July 2026, 12:00 UTC." in message.body
-    assert message.extra_headers["X-DIANA-Key"].endswith(":T-7d")
+    assert Message.objects.filter(kind="draft-reminder").count() == 2
 
 
-def test_planner_sends_the_one_day_reminder_after_the_seven_day_one(draft, fresh_claims):
+def test_submitting_cancels_a_reminder_planned_but_not_yet_sent(draft):
+    with time_machine.travel(CLOSES - DAY, tick=False):
+        plan_draft_reminders()
+        attach_pitch_deck(draft)
+        application_submit(application=draft, by=draft.created_by)
+        sent = deliver()
+
+    assert [m.subject for m in sent if "left" in m.subject] == []
+    assert set(Message.objects.filter(kind="draft-reminder").values_list("state", flat=True)) == {State.CANCELLED}
+
+
+def test_a_seven_day_reminder_not_sent_before_the_one_day_mark_expires(draft):
     with time_machine.travel(CLOSES - 7 * DAY, tick=False):
         plan_draft_reminders()
     with time_machine.travel(CLOSES - DAY, tick=False):
-        plan_draft_reminders()
+        sent = deliver()
 
-    subjects = sorted({m.subject.split(":")[0] for m in mail.outbox})
-    assert subjects == ["[DIANA] 1 day left", "[DIANA] 7 days left"]
-    assert len(mail.outbox) == 4
-
-
-def test_planner_sends_nothing_after_the_close(draft, fresh_claims):
-    with time_machine.travel(CLOSES, tick=False):
-        assert plan_draft_reminders() == 0
-
-    assert mail.outbox == []
+    assert sent == []
+    assert set(Message.objects.filter(key__endswith=":T-7d").values_list("state", flat=True)) == {State.EXPIRED}
 
 
-def test_planner_releases_its_claim_when_sending_fails(draft, fresh_claims, monkeypatch):
-    from applications import messages
+def test_members_who_muted_reminders_get_none_by_e_mail(draft):
+    from notifications.services import preference_update
 
-    def broken(**kwargs):
-        raise ConnectionError("SMTP down")
+    owner = draft.organisation.memberships.get(role="owner").user
+    preference_update(user=owner, mute_reminder_emails=True, by=owner)
 
-    monkeypatch.setattr(messages, "send_draft_reminder", broken)
-    with time_machine.travel(CLOSES - DAY, tick=False), pytest.raises(ConnectionError):
-        plan_draft_reminders()
-    monkeypatch.undo()
-
-    with time_machine.travel(CLOSES - DAY + datetime.timedelta(minutes=1), tick=False):
-        assert plan_draft_reminders() == 2
-
-
-def test_message_tasks_log_and_skip_a_missing_object(caplog):
-    from applications.tasks import send_invitation_task, send_submission_confirmation_task
-
-    assert send_submission_confirmation_task(application_id=987654) == 0
-    assert send_invitation_task(invitation_id=987654) == 0
-    assert "application 987654 is gone" in caplog.text
-    assert "invitation 987654 is gone" in caplog.text
-    assert mail.outbox == []
+    assert [to for to, _ in run_beat_at(CLOSES - DAY)] == ["member@example.org"]

@@ -2,16 +2,18 @@
 
 import re
 import threading
+from datetime import timedelta
 
 import pytest
-from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 
 from accounts.models import AuditEvent
 from applications import services
 from applications.enums import ApplicationStatus, Eligibility, MemberRole, TransitionError
 from applications.models import Application, Invitation, Membership, ReferenceCounter
-from applications.tasks import send_submission_confirmation_task, send_withdrawal_confirmation_task
+from notifications.enums import Category, State
+from notifications.models import Message
+from tests.applications.conftest import deliver
 from tests.applications.factories import (
     ApplicationFactory,
     ChallengeFactory,
@@ -75,30 +77,38 @@ def test_changing_the_hq_nation_moves_drafts_but_not_submitted_applications():
     assert str(Application.objects.get(pk=submitted.pk).nation) == "NO"
 
 
-def test_invitation_is_sent_on_commit_with_a_link(django_capture_on_commit_callbacks, eager_celery):
+def test_invitation_goes_to_the_outbox_and_out_with_a_link():
     owner = UserFactory(full_name="Ingrid Solberg")
     organisation = OrganisationFactory(owner=owner, name="Fjordlys Sensing")
 
-    with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invitation_create(organisation=organisation, email="Kari@Example.org", by=owner)
+    invitation = services.invitation_create(organisation=organisation, email="Kari@Example.org", by=owner)
 
     assert invitation.email == "kari@example.org"
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    stored = Message.objects.get()
+    assert (stored.to_email, stored.category, stored.kind) == (
+        "kari@example.org",
+        Category.INVITATION,
+        "organisation-invitation",
+    )
+    sent = deliver()
+    assert len(sent) == 1
+    message = sent[0]
     assert message.to == ["kari@example.org"]
     assert message.subject == "[DIANA] Ingrid Solberg invites you to join Fjordlys Sensing"
     assert f"/applications/invitations/{invitation.token}/" in message.body
 
 
-def test_inviting_the_same_address_twice_keeps_one_invitation():
+def test_inviting_the_same_address_again_renews_the_invitation_and_sends_it_again():
     owner = UserFactory()
     organisation = OrganisationFactory(owner=owner)
-
     first = services.invitation_create(organisation=organisation, email="kari@example.org", by=owner)
+    Invitation.objects.filter(pk=first.pk).update(expires_at=first.expires_at - timedelta(days=3))
+
     second = services.invitation_create(organisation=organisation, email="KARI@example.org", by=owner)
 
     assert first.pk == second.pk
     assert Invitation.objects.count() == 1
+    assert Message.objects.filter(to_email="kari@example.org").count() == 2
 
 
 def test_inviting_a_member_is_refused():
@@ -324,32 +334,48 @@ def test_submitting_twice_is_a_transition_error():
         services.application_submit(application=application, by=application.created_by)
 
 
-def test_submission_queues_the_confirmation_on_commit(django_capture_on_commit_callbacks):
+def test_a_refused_submission_leaves_no_message():
+    application = ApplicationFactory(title="")
+
+    with pytest.raises(services.IncompleteApplication):
+        services.application_submit(application=application, by=application.created_by)
+
+    assert not Message.objects.exists()
+
+
+def test_a_submission_rolled_back_later_takes_its_confirmation_with_it():
+    """The confirmation is written in the submission's transaction: no commit, no message."""
     application = ApplicationFactory()
     attach_pitch_deck(application)
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        services.application_submit(application=application, by=application.created_by)
+    def submit_then_fail():
+        with transaction.atomic():
+            services.application_submit(application=application, by=application.created_by)
+            raise RuntimeError("the request failed after the service returned")
 
-    assert [(c.func.__self__, c.keywords) for c in callbacks] == [
-        (send_submission_confirmation_task, {"application_id": application.pk})
-    ]
+    with pytest.raises(RuntimeError):
+        submit_then_fail()
+
+    assert not Message.objects.filter(kind="application-submitted").exists()
+    assert Application.objects.get(pk=application.pk).status == S.DRAFT
 
 
-def test_submission_confirmation_reaches_every_member_with_the_reference(
-    django_capture_on_commit_callbacks, eager_celery
-):
+def test_submission_confirmation_reaches_every_member_with_the_reference():
     owner = UserFactory(full_name="Ingrid Solberg", email="ingrid@example.org")
     organisation = OrganisationFactory(owner=owner)
     add_member(organisation, UserFactory(email="kari@example.org"))
     application = ApplicationFactory(organisation=organisation, created_by=owner)
     attach_pitch_deck(application)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        application = services.application_submit(application=application, by=owner)
+    application = services.application_submit(application=application, by=owner)
 
-    assert sorted(message.to[0] for message in mail.outbox) == ["ingrid@example.org", "kari@example.org"]
-    first = next(message for message in mail.outbox if message.to == ["ingrid@example.org"])
+    stored = Message.objects.filter(kind="application-submitted")
+    assert sorted(stored.values_list("key", flat=True)) == sorted(
+        f"submitted:{application.pk}:{member.pk}" for member in application.organisation.members.all()
+    )
+    sent = deliver()
+    assert sorted(message.to[0] for message in sent) == ["ingrid@example.org", "kari@example.org"]
+    first = next(message for message in sent if message.to == ["ingrid@example.org"])
     assert first.subject == f"[DIANA] Application {application.reference} received"
     assert "Dear Ingrid Solberg" in first.body
     assert f"Reference: {application.reference}" in first.body
@@ -392,15 +418,12 @@ def test_concurrent_submissions_get_distinct_consecutive_references(transactiona
 
 
 @pytest.mark.parametrize("status", [S.DRAFT, S.ELIGIBLE])
-def test_withdrawal_from_an_allowed_status_is_audited_and_confirmed(
-    status, django_capture_on_commit_callbacks, eager_celery
-):
+def test_withdrawal_from_an_allowed_status_is_audited_and_confirmed(status):
     application = submitted_application() if status == S.ELIGIBLE else ApplicationFactory()
     owner = application.created_by
     Membership.objects.get_or_create(organisation=application.organisation, user=owner)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        withdrawn = services.application_withdraw(application=application, by=owner, reason="Acquired by a prime.")
+    withdrawn = services.application_withdraw(application=application, by=owner, reason="Acquired by a prime.")
 
     assert withdrawn.status == S.WITHDRAWN
     event = AuditEvent.objects.get(action="application.withdraw", target_id=str(application.pk))
@@ -409,7 +432,7 @@ def test_withdrawal_from_an_allowed_status_is_audited_and_confirmed(
         {"status": "withdrawn"},
         "Acquired by a prime.",
     )
-    withdrawal_mail = [m for m in mail.outbox if "withdrawn" in m.subject]
+    withdrawal_mail = [m for m in deliver() if "withdrawn" in m.subject]
     assert [m.to for m in withdrawal_mail] == [[owner.email]]
 
 
@@ -422,15 +445,15 @@ def test_withdrawal_from_other_statuses_is_refused(status):
         services.application_withdraw(application=application, by=application.created_by)
 
 
-def test_withdrawal_queues_its_confirmation(django_capture_on_commit_callbacks):
+def test_withdrawal_confirmation_is_stored_once_per_member():
     application = ApplicationFactory()
+    add_member(application.organisation)
+    add_member(application.organisation)
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        services.application_withdraw(application=application, by=application.created_by)
+    services.application_withdraw(application=application, by=application.created_by)
 
-    assert [(c.func.__self__, c.keywords) for c in callbacks] == [
-        (send_withdrawal_confirmation_task, {"application_id": application.pk})
-    ]
+    assert Message.objects.filter(kind="application-withdrawn", category=Category.CONFIRMATION).count() == 2
+    assert set(Message.objects.values_list("state", flat=True)) == {State.PENDING}
 
 
 def test_override_needs_a_reason():

@@ -3,12 +3,12 @@
 import re
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from applications.enums import ApplicationStatus
 from applications.models import Application, Membership, Organisation
 from applications.services import application_update_section
+from tests.applications.conftest import deliver
 from tests.applications.factories import (
     COMPLETE_ANSWERS,
     ApplicationFactory,
@@ -264,19 +264,18 @@ def test_submit_page_warns_of_eligibility_problems_before_submission(client, dra
     assert "You request EUR 250,000; the Phase 1 grant is at most EUR 100,000." in text(response)
 
 
-def test_submission_shows_the_reference_and_status(client, draft, django_capture_on_commit_callbacks, eager_celery):
+def test_submission_shows_the_reference_and_status(client, draft):
     Application.objects.filter(pk=draft.pk).update(team=COMPLETE_ANSWERS["team"], trl=5)
     attach_pitch_deck(draft)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("applications:submit", args=[draft.pk]), follow=True)
+    response = client.post(reverse("applications:submit", args=[draft.pk]), follow=True)
 
     application = Application.objects.get(pk=draft.pk)
     assert response.redirect_chain == [(reverse("applications:confirmation", args=[draft.pk]), 302)]
     page = text(response)
     assert f'data-testid="reference">{application.reference}</dd>' in page
     assert "Eligible" in page
-    assert [message.subject for message in mail.outbox] == [f"[DIANA] Application {application.reference} received"]
+    assert [message.subject for message in deliver()] == [f"[DIANA] Application {application.reference} received"]
 
 
 def test_ineligible_submission_shows_each_problem(client, draft):
@@ -323,11 +322,10 @@ def test_a_submitted_application_has_no_edit_page(client, draft):
     assert Application.objects.get(pk=draft.pk).team == "T"
 
 
-def test_invitation_link_lets_the_invitee_join(client, owner, django_capture_on_commit_callbacks, eager_celery):
+def test_invitation_link_lets_the_invitee_join(client, owner):
     organisation = OrganisationFactory(owner=owner, name="Fjordlys Sensing")
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("applications:organisation_invite", args=[organisation.pk]), {"email": "kari@example.org"})
-    link = re.search(r"https?://[^/]+(/applications/invitations/\S+/)", mail.outbox[0].body).group(1)
+    client.post(reverse("applications:organisation_invite", args=[organisation.pk]), {"email": "kari@example.org"})
+    link = re.search(r"https?://[^/]+(/applications/invitations/\S+/)", deliver()[0].body).group(1)
     kari = UserFactory(email="kari@example.org")
     client.force_login(kari)
 
