@@ -29,7 +29,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Organisations"), "applications:organisation_list", SIGNED_IN),
     NavItem(_("Messages"), "notifications:inbox", SIGNED_IN),
     NavItem(_("Programmes"), "challenges:staff_programme_list", frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})),
-    NavItem(_("Applications"), "applications:staff_index", frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})),
+    NavItem(_("Applications received"), "applications:staff_index", frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})),
     NavItem(_("Outbox"), "notifications:outbox", frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN})),
 ]

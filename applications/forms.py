@@ -144,7 +144,7 @@ class StaffApplicationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ApplicationStatus.choices)
     challenge = django_filters.ModelChoiceFilter(label=_("Challenge"), queryset=None)
     nation = django_filters.ChoiceFilter(label=_("Nation"), choices=list(countries))
-    trl = django_filters.TypedChoiceFilter(label=_("TRL"), choices=TRL_CHOICES, coerce=int)
+    trl = django_filters.ChoiceFilter(label=_("TRL"), choices=TRL_CHOICES)
     eligibility = django_filters.ChoiceFilter(
         label=_("Eligibility"), choices=ELIGIBILITY_FILTER_CHOICES, method="filter_eligibility"
     )

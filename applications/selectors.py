@@ -8,7 +8,7 @@ the two agree for owners, members, outsiders and every role.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
@@ -146,7 +146,8 @@ def application_list_for_staff(*, programme: Programme) -> QuerySet[Application]
     return (
         Application.objects.filter(programme=programme)
         .select_related("organisation", "challenge")
-        .order_by("-submitted_at", "-id")
+        # Newest submissions first; drafts (never submitted) after them.
+        .order_by(F("submitted_at").desc(nulls_last=True), "-id")
     )
 
 

@@ -59,8 +59,18 @@ def spread(programme):
     return {"energy": energy, "space": space}
 
 
-def test_list_shows_one_programme_newest_first(manager, programme, spread):
-    assert listed(manager, programme) == ["Drafty Ltd", "Maple Sat", "Bosphorus Grid", "Vistula Orbit", "Polar Power"]
+def test_list_shows_one_programme_newest_submission_first_and_drafts_last(manager, programme, spread):
+    assert listed(manager, programme) == ["Maple Sat", "Bosphorus Grid", "Vistula Orbit", "Polar Power", "Drafty Ltd"]
+
+
+def test_list_filters_start_empty(manager, programme, spread):
+    response = manager.get(reverse("applications:staff_list", args=[programme.slug]))
+
+    form = response.context["filter"].form
+    # Every select offers "no filter" first, so submitting the form untouched filters nothing.
+    assert [
+        next(iter(form.fields[name].choices))[0] for name in ("status", "challenge", "nation", "trl", "eligibility")
+    ] == [""] * 5
 
 
 @pytest.mark.parametrize(
