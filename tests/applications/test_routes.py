@@ -168,11 +168,11 @@ OWNER_PAGES = {
 }
 
 
-@pytest.mark.parametrize("page", OWNER_PAGES)
-def test_owner_reaches_their_own_pages(client, objects, page):
+@pytest.mark.parametrize("owner_page", OWNER_PAGES)
+def test_owner_reaches_their_own_pages(client, objects, owner_page):
     client.force_login(objects["owner"])
 
-    assert client.get(OWNER_PAGES[page](objects)).status_code == OK
+    assert client.get(OWNER_PAGES[owner_page](objects)).status_code == OK
 
 
 def test_a_member_sees_the_organisation_but_may_not_edit_it(client, objects):
