@@ -544,7 +544,9 @@ def application_submit(request: SignedInRequest, pk: int) -> HttpResponse:
             "now": now,
         }
     )
-    return render(request, "applications/application_submit.html", context, status=400 if missing else 200)
+    # A refused submission answers 400; the review page itself is an ordinary 200.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "applications/application_submit.html", context, status=status)
 
 
 @signed_in_or_404

@@ -256,6 +256,13 @@ def test_submit_page_lists_every_missing_piece_grouped_by_section(client, draft)
     assert Application.objects.get(pk=draft.pk).status == ApplicationStatus.DRAFT
 
 
+def test_review_page_of_an_incomplete_draft_lists_what_is_missing(client, draft):
+    response = client.get(reverse("applications:submit", args=[draft.pk]))
+
+    assert response.status_code == 200
+    assert "Still missing" in text(response)
+
+
 def test_submit_page_warns_of_eligibility_problems_before_submission(client, draft):
     Application.objects.filter(pk=draft.pk).update(funding_requested_eur=250_000)
 

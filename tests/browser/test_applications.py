@@ -113,6 +113,10 @@ def test_a_new_user_applies_from_sign_up_to_reference(
             page.get_by_label(label, exact=True).fill(value)
         if section == "solution":
             screenshot("applications-03-section")
+        if section == "team":
+            # Autosave: htmx posts the section two seconds after typing stops.
+            expect(page.get_by_role("status")).to_contain_text("Draft saved at", timeout=8_000)
+            assert Application.objects.get().team == fields["The team"]
         page.get_by_role("button", name="Save and continue").click()
         expect(page.get_by_text("Saved.")).to_be_visible()
     expect(page.get_by_role("heading", name="Attachments", level=1)).to_be_visible()
