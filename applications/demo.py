@@ -165,7 +165,7 @@ def _seed_organisations() -> bool:
 def _answers(rng: random.Random, organisation: Organisation, challenge, trl: int, funding: int) -> dict:
     technology = rng.choice(TECHNOLOGIES)
     return {
-        "title": f"{technology.capitalize()} for {challenge.title.lower()}",
+        "title": f"{technology[0].upper()}{technology[1:]} for {challenge.title.lower()}",
         "summary": f"{organisation.name} applies {technology} to {challenge.title.lower()}: "
         "a fielded prototype within the accelerator's six months.",
         "solution": f"We build {technology} into a rugged unit that a small team can deploy in an hour. "
