@@ -25,8 +25,11 @@ SIGNED_IN = EVERYONE - {Role.ANONYMOUS}
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", EVERYONE),
     NavItem(_("Challenges"), "challenges:list", EVERYONE),
+    NavItem(_("My applications"), "applications:list", SIGNED_IN),
+    NavItem(_("Organisations"), "applications:organisation_list", SIGNED_IN),
     NavItem(_("Messages"), "notifications:inbox", SIGNED_IN),
     NavItem(_("Programmes"), "challenges:staff_programme_list", frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})),
+    NavItem(_("Applications received"), "applications:staff_index", frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})),
     NavItem(_("Outbox"), "notifications:outbox", frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN})),
 ]

@@ -192,6 +192,14 @@ if DEBUG:
     warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 # Uploaded files (attachments) live outside every public URL; see applications.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
+# Uploads: attachments are single PDFs of at most 20 MB (applications.attachments
+# enforces that while reading, and stops early). Larger files spill to a temporary
+# file rather than memory; form fields stay small; one upload form has one file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of non-file form data
+DATA_UPLOAD_MAX_NUMBER_FILES = 2
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

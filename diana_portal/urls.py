@@ -17,4 +17,5 @@ urlpatterns = [
     path("", challenge_views.home, name="home"),
     path("", include("challenges.urls")),
     path("", include("notifications.urls")),
+    path("applications/", include("applications.urls")),
 ]

@@ -8,7 +8,8 @@ from importlib import import_module
 
 from django.core.management.base import BaseCommand
 
-DEMO_MODULES = ["accounts.demo", "challenges.demo", "notifications.demo"]
+# In dependency order: applications.demo applies to the programme challenges.demo creates.
+DEMO_MODULES = ["accounts.demo", "challenges.demo", "applications.demo", "notifications.demo"]
 
 
 class Command(BaseCommand):

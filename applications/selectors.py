@@ -1,0 +1,208 @@
+"""Reads used more than once: each fixes its query shape (joins, prefetches) once.
+
+The `*_for_user` selectors filter with the same rule as the matching predicate
+in `applications.permissions`; tests/applications/test_permissions.py checks that
+the two agree for owners, members, outsiders and every role.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import AuditEvent, User
+from accounts.permissions import is_programme_manager
+from applications.enums import ApplicationStatus
+from applications.models import Application, Attachment, Invitation, Membership, Organisation
+from challenges.models import Challenge, Programme
+from notifications.reminders import ReminderPlan
+
+# --- Organisations -------------------------------------------------------------------
+
+
+def organisation_list_for_user(*, user: User) -> QuerySet[Organisation]:
+    """The organisations `user` belongs to (predicate: is_organisation_member)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    # Filter through a subquery, not a join on memberships: the join would make the
+    # member count below count only the user's own membership.
+    return (
+        Organisation.objects.filter(pk__in=Membership.objects.filter(user=user).values("organisation_id"))
+        .annotate(
+            member_count=Count("memberships", distinct=True),
+            application_count=Count("applications", distinct=True),
+        )
+        .order_by("name", "id")
+    )
+
+
+def organisation_owned_by(*, user: User) -> QuerySet[Organisation]:
+    """The organisations `user` owns (predicate: is_organisation_owner)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user, memberships__role="owner")
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("-role", "joined_at", "id")
+
+
+def organisation_pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    now = timezone.now()
+    return organisation.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).select_related("invited_by")
+
+
+# --- Applications, applicant side ---------------------------------------------------------
+
+
+def visible_to_member_q(user: User) -> Q:
+    """Applications of an organisation `user` belongs to (predicate: is_application_member)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(Exists(Membership.objects.filter(organisation_id=OuterRef("organisation_id"), user=user)))
+
+
+def application_list_for_member(*, user: User) -> QuerySet[Application]:
+    """What the applicant pages list and open: their organisations' applications."""
+    return (
+        Application.objects.filter(visible_to_member_q(user))
+        .select_related("organisation", "challenge", "programme")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def application_list_for_user(*, user: User) -> QuerySet[Application]:
+    """Every application `user` may see anywhere (predicate: view_application):
+    their organisations' and, for programme managers, all of them."""
+    queryset = Application.objects.select_related("organisation", "challenge", "programme")
+    if is_programme_manager(user):
+        return queryset
+    return queryset.filter(visible_to_member_q(user))
+
+
+def attachment_list_for_user(*, user: User) -> QuerySet[Attachment]:
+    """Attachments `user` may download (predicate: view_attachment)."""
+    queryset = Attachment.objects.select_related("application")
+    if is_programme_manager(user):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(
+        Exists(Membership.objects.filter(organisation_id=OuterRef("application__organisation_id"), user=user))
+    )
+
+
+def application_with_files(*, queryset: QuerySet[Application]) -> QuerySet[Application]:
+    return queryset.prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("kind")))
+
+
+def challenges_open_for_applications(*, now: datetime | None = None) -> QuerySet[Challenge]:
+    """Public challenges of programmes that still accept drafts (published, not closed)."""
+    now = now or timezone.now()
+    return (
+        Challenge.objects.public()
+        .filter(programme__closes_at__gt=now)
+        .select_related("programme")
+        .order_by("programme__closes_at", "programme_id", "order", "title")
+    )
+
+
+# --- Timeline ----------------------------------------------------------------------------------
+
+STATUS_ACTIONS = (
+    "application.create",
+    "application.submit",
+    "application.eligibility",
+    "application.eligibility_override",
+    "application.withdraw",
+    "application.status",
+)
+
+
+def application_timeline(*, application: Application) -> QuerySet[AuditEvent]:
+    """The status changes of one application, oldest first, from the audit trail."""
+    return AuditEvent.objects.filter(
+        target_type=Application._meta.label_lower,
+        target_id=str(application.pk),
+        action__in=STATUS_ACTIONS,
+    ).order_by("at", "id")
+
+
+# --- Staff side --------------------------------------------------------------------------------
+
+
+def programmes_with_application_counts() -> QuerySet[Programme]:
+    return Programme.objects.annotate(
+        received_count=Count("applications", filter=~Q(applications__status=ApplicationStatus.DRAFT)),
+        draft_count=Count("applications", filter=Q(applications__status=ApplicationStatus.DRAFT)),
+    ).order_by("-year", "-opens_at")
+
+
+def application_list_for_staff(*, programme: Programme) -> QuerySet[Application]:
+    """One programme's applications, shaped for the staff list and the CSV export."""
+    return (
+        Application.objects.filter(programme=programme)
+        .select_related("organisation", "challenge")
+        # Newest submissions first; drafts (never submitted) after them.
+        .order_by(F("submitted_at").desc(nulls_last=True), "-id")
+    )
+
+
+# --- Draft reminders ------------------------------------------------------------------------------
+
+# DESIGN §8: draft owners are reminded 7 days and 1 day before the call closes. The plan
+# (notifications.reminders) returns only the latest reminder due, and each expires at
+# the next one's instant or at the close, so a planner that was down for days never
+# sends a stale "7 days left".
+DRAFT_REMINDERS = ReminderPlan(before=(timedelta(days=7), timedelta(days=1)))
+
+
+@dataclass(frozen=True)
+class DraftReminder:
+    user_id: int
+    application_id: int
+    key: str  # draft-reminder:<application>:<member>:<T-7d|T-1d>: the outbox stores each once
+    label: str  # "T-7d" or "T-1d"
+    due_at: datetime
+    expires_at: datetime | None
+
+
+def draft_reminders_due(*, now: datetime) -> list[DraftReminder]:
+    """The (member, draft, offset) reminders due at `now`: to every member of an
+    organisation with an unsubmitted draft in a published programme that has not
+    closed. Nothing once the draft is submitted or withdrawn, nothing from the close on.
+    """
+    earliest = max(DRAFT_REMINDERS.before)
+    drafts = (
+        Application.objects.filter(
+            status=ApplicationStatus.DRAFT,
+            programme__published=True,
+            programme__closes_at__gt=now,
+            programme__closes_at__lte=now + earliest,
+        )
+        .select_related("programme")
+        .prefetch_related(Prefetch("organisation__memberships", queryset=Membership.objects.order_by("id")))
+        .order_by("id")
+    )
+    due: list[DraftReminder] = []
+    for draft in drafts:
+        for membership in draft.organisation.memberships.all():
+            for reminder in DRAFT_REMINDERS.due(
+                deadline=draft.programme.closes_at,
+                key_prefix=f"draft-reminder:{draft.pk}:{membership.user_id}",
+                now=now,
+            ):
+                due.append(
+                    DraftReminder(
+                        user_id=membership.user_id,
+                        application_id=draft.pk,
+                        key=reminder.key,
+                        label=reminder.label,
+                        due_at=reminder.due_at,
+                        expires_at=reminder.expires_at,
+                    )
+                )
+    return due

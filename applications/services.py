@@ -1,0 +1,509 @@
+"""Every write of the applications app (CONVENTIONS: `<entity>_<verb>(*, ..., by)`).
+
+Services do no HTTP. They lock what they change, check the move, save only the
+changed fields, record the change in the audit trail and put their messages in
+the notifications outbox in the same transaction (applications.messages), so a
+message goes out if and only if the change commits. A refused change raises one of the errors below; the
+view shows it as a form error or a flash message.
+"""
+
+import secrets
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.audit import audit_record
+from accounts.models import User
+from applications import attachments, eligibility, messages
+from applications.enums import (
+    APPLICANT_WITHDRAWABLE,
+    ApplicationStatus,
+    AttachmentKind,
+    Eligibility,
+    MemberRole,
+    TransitionError,
+    ensure_transition,
+)
+from applications.models import (
+    INVITATION_VALID_FOR,
+    Application,
+    Attachment,
+    Invitation,
+    Membership,
+    Organisation,
+    ReferenceCounter,
+)
+from applications.sections import SECTIONS_BY_SLUG, application_progress
+from challenges.models import Challenge, Programme
+
+S = ApplicationStatus
+
+# --- Errors --------------------------------------------------------------------------------------
+
+
+class ApplicationError(Exception):
+    """A change the rules refuse. str(error) is the message for the user."""
+
+
+class DeadlinePassed(ApplicationError):
+    pass
+
+
+class NotEditable(ApplicationError):
+    pass
+
+
+class IncompleteApplication(ApplicationError):
+    def __init__(self, missing: dict[str, list[str]]):
+        self.missing = missing  # section title -> the missing pieces
+        super().__init__(_("Some required information is missing. Complete it, then submit again."))
+
+
+class StaleSection(ApplicationError):
+    """Another member saved this section after the page was opened."""
+
+    def __init__(self, *, application: Application, section: str):
+        self.application = application  # as saved now, with the other member's text
+        self.section = section
+        state = section_state(application, section)
+        self.saved_by = state.get("by", "")
+        self.saved_at = state.get("at", "")
+        super().__init__(
+            _(
+                "%(who)s saved this section after you opened it, so your changes were not saved. "
+                "Your text is still in the form and theirs is shown beside it: combine them, then save again."
+            )
+            % {"who": self.saved_by or _("Another member")}
+        )
+
+
+class MembershipError(ApplicationError):
+    pass
+
+
+class InvitationError(ApplicationError):
+    pass
+
+
+class ReasonRequired(ApplicationError):
+    pass
+
+
+# --- Helpers ---------------------------------------------------------------------------------------
+
+
+def _locked(application: Application) -> Application:
+    # of=("self",): lock the application row only, not the joined programme and challenge.
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("programme", "challenge", "organisation")
+        .get(pk=application.pk)
+    )
+
+
+def accepts_changes(programme: Programme, now: datetime) -> bool:
+    """Drafts may be started and edited while the programme is published and not
+    yet closed (before it opens too); submission needs it open (DESIGN §5)."""
+    return programme.published and now < programme.closes_at
+
+
+def _ensure_editable(application: Application, now: datetime) -> None:
+    if application.status != S.DRAFT:
+        raise NotEditable(
+            _("This application is %(status)s and can no longer be changed.")
+            % {"status": application.get_status_display().lower()}
+        )
+    if not accepts_changes(application.programme, now):
+        raise DeadlinePassed(
+            _("The call closed at %(closes_at)s UTC. Applications can no longer be changed.")
+            % {"closes_at": application.programme.closes_at.strftime("%d %B %Y, %H:%M")}
+        )
+
+
+def section_state(application: Application, section: str) -> dict[str, Any]:
+    state = application.section_versions.get(section) or {}
+    return state if isinstance(state, dict) else {}
+
+
+def section_version(application: Application, section: str) -> int:
+    return int(section_state(application, section).get("version", 0))
+
+
+# --- Organisations -------------------------------------------------------------------------------
+
+ORGANISATION_FIELDS = (
+    "name",
+    "legal_name",
+    "registration_number",
+    "hq_nation",
+    "size",
+    "year_founded",
+    "website",
+    "description",
+)
+
+
+@transaction.atomic
+def organisation_create(*, by: User, **fields: Any) -> Organisation:
+    """Create an organisation with `by` as its owner."""
+    organisation = Organisation.objects.create(**{name: fields[name] for name in ORGANISATION_FIELDS if name in fields})
+    Membership.objects.create(organisation=organisation, user=by, role=MemberRole.OWNER)
+    audit_record(by=by, action="organisation.create", target=organisation, after={"name": organisation.name})
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, by: User, **fields: Any) -> Organisation:
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    before = {name: str(getattr(organisation, name)) for name in fields}
+    for name, value in fields.items():
+        if name not in ORGANISATION_FIELDS:
+            raise ValueError(f"{name} is not an organisation field")
+        setattr(organisation, name, value)
+    organisation.save(update_fields=[*fields, "updated_at"])
+    if "hq_nation" in fields:
+        # Drafts follow the organisation; submitted applications keep the nation they were checked with.
+        organisation.applications.filter(status=S.DRAFT).update(nation=organisation.hq_nation)
+    after = {name: str(getattr(organisation, name)) for name in fields}
+    if before != after:
+        audit_record(by=by, action="organisation.update", target=organisation, before=before, after=after)
+    return organisation
+
+
+@transaction.atomic
+def invitation_create(*, organisation: Organisation, email: str, by: User) -> Invitation:
+    """Invite `email` to join. Inviting the same address again renews the pending
+    invitation and sends it again rather than making a second one."""
+    email = email.strip().lower()
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise InvitationError(
+            _("%(email)s is already a member of %(organisation)s.")
+            % {"email": email, "organisation": organisation.name}
+        )
+    now = timezone.now()
+    invitation = (
+        organisation.invitations.select_for_update()
+        .filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        invitation = Invitation.objects.create(
+            organisation=organisation,
+            email=email,
+            token=secrets.token_urlsafe(32),
+            invited_by=by,
+            created_at=now,
+            expires_at=now + INVITATION_VALID_FOR,
+        )
+    else:
+        invitation.invited_by, invitation.expires_at = by, now + INVITATION_VALID_FOR
+        invitation.save(update_fields=["invited_by", "expires_at"])
+    audit_record(by=by, action="organisation.invite", target=organisation, after={"email": email})
+    messages.send_invitation(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, by: User) -> Membership:
+    """Join through an invitation. It must be pending and sent to one of the
+    user's verified addresses, so a forwarded link is not enough."""
+    invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    if not invitation.is_pending():
+        raise InvitationError(_("This invitation has expired or has already been used. Ask for a new one."))
+    verified = EmailAddress.objects.filter(user=by, email__iexact=invitation.email, verified=True).exists()
+    if not verified:
+        raise InvitationError(
+            _("This invitation was sent to another e-mail address. Sign in with the address it was sent to.")
+        )
+    membership, created = Membership.objects.get_or_create(
+        organisation=invitation.organisation, user=by, defaults={"role": MemberRole.MEMBER}
+    )
+    invitation.accepted_at, invitation.accepted_by = timezone.now(), by
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if created:
+        audit_record(by=by, action="organisation.join", target=invitation.organisation, after={"user": by.email})
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit_record(
+            by=by,
+            action="organisation.revoke_invitation",
+            target=invitation.organisation,
+            after={"email": invitation.email},
+        )
+    return invitation
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    membership = Membership.objects.select_for_update().select_related("user", "organisation").get(pk=membership.pk)
+    if membership.role == MemberRole.OWNER:
+        raise MembershipError(_("The owner cannot be removed from the organisation."))
+    email = membership.user.email
+    membership.delete()
+    audit_record(by=by, action="organisation.remove_member", target=membership.organisation, before={"user": email})
+
+
+# --- Applications ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def application_start(*, organisation: Organisation, challenge: Challenge, by: User) -> tuple[Application, bool]:
+    """Start a draft for `challenge`, or return the organisation's existing draft for
+    it. Returns (application, created)."""
+    programme = challenge.programme
+    if not challenge.is_public:
+        raise NotEditable(_("This challenge is not open for applications."))
+    if not accepts_changes(programme, timezone.now()):
+        raise DeadlinePassed(_("The call for %(programme)s has closed.") % {"programme": programme.title})
+    # Lock the organisation: two members pressing "Apply" at once get one draft.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    existing = Application.objects.filter(organisation=organisation, challenge=challenge, status=S.DRAFT).first()
+    if existing is not None:
+        return existing, False
+    application = Application.objects.create(
+        organisation=organisation,
+        programme=programme,
+        challenge=challenge,
+        created_by=by,
+        nation=organisation.hq_nation,
+    )
+    audit_record(by=by, action="application.create", target=application, after={"status": S.DRAFT})
+    return application, True
+
+
+@transaction.atomic
+def application_update_section(
+    *, application: Application, section: str, values: dict[str, Any], expected_version: int, by: User
+) -> Application:
+    """Save one section of a draft.
+
+    Optimistic locking per section: `expected_version` is the section's version
+    when the page was opened. If another member has saved the section since,
+    the save is refused with StaleSection (carrying their text) and nothing is
+    overwritten. Saving text identical to what is stored is never a conflict.
+    """
+    now = timezone.now()
+    fields = SECTIONS_BY_SLUG[section].fields
+    if set(values) - set(fields):
+        raise ValueError(f"fields outside the section {section}: {set(values) - set(fields)}")
+    application = _locked(application)
+    _ensure_editable(application, now)
+    changed = [name for name, value in values.items() if getattr(application, name) != value]
+    if not changed:
+        return application
+    if section_version(application, section) != expected_version:
+        raise StaleSection(application=application, section=section)
+    for name in changed:
+        setattr(application, name, values[name])
+    application.section_versions = {
+        **application.section_versions,
+        section: {"version": expected_version + 1, "by": by.get_full_name(), "at": now.isoformat()},
+    }
+    application.version += 1
+    application.save(update_fields=[*changed, "section_versions", "version", "updated_at"])
+    return application
+
+
+def attachment_upload(*, application: Application, kind: AttachmentKind | str, file, name: str, by: User) -> Attachment:
+    """Attach a PDF to a draft, replacing the previous file of the same kind.
+
+    The file is checked before anything is written (AttachmentRejected), then
+    written under a generated name. If the database change fails, the file is
+    removed again: nothing is kept for a refused upload.
+    """
+    kind = AttachmentKind(kind)
+    _ensure_editable(application, timezone.now())  # fail fast, before reading the file
+    clean_name = attachments.validate(file, name)
+    stored_name, size, sha256 = attachments.store(file.chunks())
+    try:
+        with transaction.atomic():
+            locked = _locked(application)
+            _ensure_editable(locked, timezone.now())
+            previous = Attachment.objects.filter(application=locked, kind=kind).first()
+            if previous is not None:
+                previous.delete()
+                transaction.on_commit(partial(attachments.remove, previous.stored_name))
+            attachment = Attachment.objects.create(
+                application=locked,
+                kind=kind,
+                original_name=clean_name,
+                stored_name=stored_name,
+                size=size,
+                sha256=sha256,
+                uploaded_by=by,
+            )
+            locked.version += 1
+            locked.save(update_fields=["version", "updated_at"])
+            audit_record(
+                by=by,
+                action="application.attachment",
+                target=locked,
+                before={"sha256": previous.sha256} if previous else {},
+                after={"kind": kind.value, "name": clean_name, "size": size, "sha256": sha256},
+            )
+    except BaseException:
+        attachments.remove(stored_name)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, by: User) -> None:
+    application = _locked(attachment.application)
+    _ensure_editable(application, timezone.now())
+    attachment = Attachment.objects.get(pk=attachment.pk)
+    stored_name, kind, sha256 = attachment.stored_name, attachment.kind, attachment.sha256
+    attachment.delete()
+    application.version += 1
+    application.save(update_fields=["version", "updated_at"])
+    audit_record(
+        by=by, action="application.attachment_delete", target=application, before={"kind": kind, "sha256": sha256}
+    )
+    transaction.on_commit(partial(attachments.remove, stored_name))
+
+
+def application_missing(application: Application) -> dict[str, list[str]]:
+    """Every missing piece, grouped by section title (empty when complete)."""
+    kinds = set(application.attachments.values_list("kind", flat=True))
+    return {str(item.title): item.missing for item in application_progress(application, kinds) if item.missing}
+
+
+def _next_reference(year: int) -> str:
+    """DIANA-<year>-<00001>. The counter row is locked until the submission commits,
+    so concurrent submissions take consecutive numbers; it is taken last to keep
+    that lock short."""
+    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"DIANA-{year}-{counter.last_number:05d}"
+
+
+@transaction.atomic
+def application_submit(*, application: Application, by: User) -> Application:
+    """Submit a draft, then check its eligibility (DESIGN §5).
+
+    The deadline is hard and read from the server clock when the request reaches
+    the service: accepted if opens_at <= now < closes_at, refused at closes_at.
+    Side effects: reference, two audit rows, the confirmation to every member (outbox),
+    and the draft's pending reminders cancelled.
+    """
+    now = timezone.now()
+    # Lock the organisation first: its limit on applications per programme must
+    # see every earlier submission, even one made a millisecond ago by a colleague.
+    Organisation.objects.select_for_update().filter(pk=application.organisation_id).first()
+    application = _locked(application)
+    ensure_transition(application.status, S.SUBMITTED)
+    programme = application.programme
+    if not programme.is_open(now):
+        if now < programme.opens_at:
+            raise DeadlinePassed(
+                _("The call has not opened yet. You can submit from %(opens_at)s UTC.")
+                % {"opens_at": programme.opens_at.strftime("%d %B %Y, %H:%M")}
+            )
+        raise DeadlinePassed(
+            _("The call closed at %(closes_at)s UTC. Late applications are not accepted.")
+            % {"closes_at": programme.closes_at.strftime("%d %B %Y, %H:%M:%S")}
+        )
+    missing = application_missing(application)
+    if missing:
+        raise IncompleteApplication(missing)
+
+    application.status = S.SUBMITTED
+    application.submitted_at = now
+    application.nation = application.organisation.hq_nation
+    application.reference = _next_reference(programme.year)
+    application.version += 1
+    application.save(update_fields=["status", "submitted_at", "nation", "reference", "version", "updated_at"])
+    audit_record(
+        by=by,
+        action="application.submit",
+        target=application,
+        before={"status": S.DRAFT},
+        after={"status": S.SUBMITTED, "reference": application.reference},
+    )
+
+    problems = eligibility.check(eligibility.facts_for(application))
+    outcome = S.INELIGIBLE if problems else S.ELIGIBLE
+    ensure_transition(application.status, outcome)
+    application.status = outcome
+    application.eligibility = Eligibility.INELIGIBLE if problems else Eligibility.ELIGIBLE
+    application.eligibility_problems = [problem.as_dict() for problem in problems]
+    application.save(update_fields=["status", "eligibility", "eligibility_problems", "updated_at"])
+    audit_record(
+        by=None,  # the portal's automatic check
+        action="application.eligibility",
+        target=application,
+        before={"status": S.SUBMITTED},
+        after={"status": outcome, "problems": application.eligibility_problems},
+    )
+    messages.cancel_draft_reminders(application)
+    messages.send_submission_confirmation(application)
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, by: User, reason: str = "") -> Application:
+    """The applicant withdraws (DESIGN §5: from draft, submitted, eligible or in review).
+
+    Allowed after the call has closed too: the state table lets an applicant
+    withdraw while in review, which only happens after the close.
+    """
+    application = _locked(application)
+    if application.status not in APPLICANT_WITHDRAWABLE:
+        raise TransitionError(application.status, S.WITHDRAWN)
+    ensure_transition(application.status, S.WITHDRAWN)
+    before = application.status
+    application.status = S.WITHDRAWN
+    application.withdrawn_at = timezone.now()
+    application.version += 1
+    application.save(update_fields=["status", "withdrawn_at", "version", "updated_at"])
+    audit_record(
+        by=by,
+        action="application.withdraw",
+        target=application,
+        before={"status": before},
+        after={"status": S.WITHDRAWN},
+        reason=reason,
+    )
+    messages.cancel_draft_reminders(application)
+    messages.send_withdrawal_confirmation(application)
+    return application
+
+
+@transaction.atomic
+def application_override_eligibility(*, application: Application, eligible: bool, reason: str, by: User) -> Application:
+    """Staff overrule the automatic eligibility check. A reason is required and
+    recorded; it works after the close too, being a staff action (DESIGN §5)."""
+    if not reason or not reason.strip():
+        raise ReasonRequired(_("Give a reason for the override: it is kept in the audit trail."))
+    application = _locked(application)
+    target = S.ELIGIBLE if eligible else S.INELIGIBLE
+    ensure_transition(application.status, target)
+    before = {"status": application.status, "eligibility": application.eligibility}
+    application.status = target
+    application.eligibility = Eligibility.ELIGIBLE if eligible else Eligibility.INELIGIBLE
+    application.eligibility_overridden = True
+    application.version += 1
+    application.save(update_fields=["status", "eligibility", "eligibility_overridden", "version", "updated_at"])
+    audit_record(
+        by=by,
+        action="application.eligibility_override",
+        target=application,
+        before=before,
+        after={"status": target, "eligibility": application.eligibility},
+        reason=reason.strip(),
+    )
+    return application

@@ -1,0 +1,495 @@
+"""The services: each change, its refusal, its audit row and the message it queues."""
+
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+
+from accounts.models import AuditEvent
+from applications import services
+from applications.enums import ApplicationStatus, Eligibility, MemberRole, TransitionError
+from applications.models import Application, Invitation, Membership, ReferenceCounter
+from notifications.enums import Category, State
+from notifications.models import Message
+from tests.applications.conftest import deliver
+from tests.applications.factories import (
+    ApplicationFactory,
+    ChallengeFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    add_member,
+    attach_pitch_deck,
+    submitted_application,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+S = ApplicationStatus
+
+
+def actions(target) -> list[str]:
+    return list(
+        AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+        .order_by("at", "id")
+        .values_list("action", flat=True)
+    )
+
+
+# --- Organisations and members ------------------------------------------------------------------------
+
+
+def test_organisation_create_makes_the_creator_its_owner():
+    user = UserFactory()
+
+    organisation = services.organisation_create(
+        by=user,
+        name="Aurora Quantum",
+        legal_name="Aurora Quantum Oy",
+        registration_number="FI-3141592",
+        hq_nation="FI",
+        size="micro",
+        year_founded=2022,
+    )
+
+    assert list(organisation.memberships.values_list("user", "role")) == [(user.pk, MemberRole.OWNER)]
+    assert actions(organisation) == ["organisation.create"]
+
+
+def test_a_user_may_belong_to_several_organisations():
+    user = UserFactory()
+    first, second = OrganisationFactory(owner=user), OrganisationFactory()
+    add_member(second, user)
+
+    assert set(user.organisations.all()) == {first, second}
+
+
+def test_changing_the_hq_nation_moves_drafts_but_not_submitted_applications():
+    submitted = submitted_application()
+    organisation = submitted.organisation
+    draft = ApplicationFactory(organisation=organisation)
+
+    services.organisation_update(organisation=organisation, by=submitted.created_by, hq_nation="DK")
+
+    assert str(Application.objects.get(pk=draft.pk).nation) == "DK"
+    assert str(Application.objects.get(pk=submitted.pk).nation) == "NO"
+
+
+def test_invitation_goes_to_the_outbox_and_out_with_a_link():
+    owner = UserFactory(full_name="Ingrid Solberg")
+    organisation = OrganisationFactory(owner=owner, name="Fjordlys Sensing")
+
+    invitation = services.invitation_create(organisation=organisation, email="Kari@Example.org", by=owner)
+
+    assert invitation.email == "kari@example.org"
+    stored = Message.objects.get()
+    assert (stored.to_email, stored.category, stored.kind) == (
+        "kari@example.org",
+        Category.INVITATION,
+        "organisation-invitation",
+    )
+    sent = deliver()
+    assert len(sent) == 1
+    message = sent[0]
+    assert message.to == ["kari@example.org"]
+    assert message.subject == "[DIANA] Ingrid Solberg invites you to join Fjordlys Sensing"
+    assert f"/applications/invitations/{invitation.token}/" in message.body
+
+
+def test_inviting_the_same_address_again_renews_the_invitation_and_sends_it_again():
+    owner = UserFactory()
+    organisation = OrganisationFactory(owner=owner)
+    first = services.invitation_create(organisation=organisation, email="kari@example.org", by=owner)
+    Invitation.objects.filter(pk=first.pk).update(expires_at=first.expires_at - timedelta(days=3))
+
+    second = services.invitation_create(organisation=organisation, email="KARI@example.org", by=owner)
+
+    assert first.pk == second.pk
+    assert Invitation.objects.count() == 1
+    assert Message.objects.filter(to_email="kari@example.org").count() == 2
+
+
+def test_inviting_a_member_is_refused():
+    owner = UserFactory()
+    organisation = OrganisationFactory(owner=owner)
+
+    with pytest.raises(services.InvitationError, match="already a member"):
+        services.invitation_create(organisation=organisation, email=owner.email, by=owner)
+
+
+def test_invitee_joins_with_the_invited_verified_address():
+    owner, invitee = UserFactory(), UserFactory(email="kari@example.org")
+    organisation = OrganisationFactory(owner=owner)
+    invitation = services.invitation_create(organisation=organisation, email="kari@example.org", by=owner)
+
+    membership = services.invitation_accept(invitation=invitation, by=invitee)
+
+    assert (membership.user, membership.role) == (invitee, MemberRole.MEMBER)
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == invitee
+    with pytest.raises(services.InvitationError, match="expired or has already been used"):
+        services.invitation_accept(invitation=invitation, by=invitee)
+
+
+def test_a_forwarded_invitation_cannot_be_used_by_someone_else():
+    owner, stranger = UserFactory(), UserFactory(email="stranger@example.org")
+    invitation = services.invitation_create(
+        organisation=OrganisationFactory(owner=owner), email="kari@example.org", by=owner
+    )
+
+    with pytest.raises(services.InvitationError, match="another e-mail address"):
+        services.invitation_accept(invitation=invitation, by=stranger)
+
+    assert not Membership.objects.filter(user=stranger).exists()
+
+
+def test_an_expired_invitation_cannot_be_used():
+    owner, invitee = UserFactory(), UserFactory(email="kari@example.org")
+    invitation = services.invitation_create(
+        organisation=OrganisationFactory(owner=owner), email="kari@example.org", by=owner
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=invitation.created_at)
+
+    with pytest.raises(services.InvitationError, match="expired"):
+        services.invitation_accept(invitation=invitation, by=invitee)
+
+
+def test_owner_removes_a_member_but_not_the_owner():
+    owner = UserFactory()
+    organisation = OrganisationFactory(owner=owner)
+    member = add_member(organisation)
+
+    services.membership_remove(membership=Membership.objects.get(user=member), by=owner)
+
+    assert list(organisation.memberships.values_list("user", flat=True)) == [owner.pk]
+    with pytest.raises(services.MembershipError, match="owner cannot be removed"):
+        services.membership_remove(membership=Membership.objects.get(user=owner), by=owner)
+
+
+# --- Drafts ----------------------------------------------------------------------------------------------
+
+
+def test_start_returns_the_existing_draft_for_the_same_challenge():
+    user = UserFactory()
+    organisation = OrganisationFactory(owner=user)
+    challenge = ChallengeFactory()
+
+    first, created_first = services.application_start(organisation=organisation, challenge=challenge, by=user)
+    second, created_second = services.application_start(organisation=organisation, challenge=challenge, by=user)
+
+    assert (created_first, created_second, first.pk) == (True, False, second.pk)
+    assert (first.programme, first.status, str(first.nation)) == (challenge.programme, S.DRAFT, "NO")
+    assert actions(first) == ["application.create"]
+
+
+def test_start_on_an_unpublished_challenge_is_refused():
+    with pytest.raises(services.NotEditable):
+        services.application_start(
+            organisation=OrganisationFactory(), challenge=ChallengeFactory(published=False), by=UserFactory()
+        )
+
+
+def test_section_save_bumps_the_section_version_and_saves_only_its_fields():
+    application = ApplicationFactory(team="")
+
+    saved = services.application_update_section(
+        application=application,
+        section="team",
+        values={"team": "Eight engineers."},
+        expected_version=0,
+        by=application.created_by,
+    )
+
+    assert saved.team == "Eight engineers."
+    assert services.section_version(saved, "team") == 1
+    assert saved.section_versions["team"]["by"] == application.created_by.get_full_name()
+    assert saved.version == 2
+
+
+def test_stale_section_save_is_refused_and_keeps_the_other_text():
+    application = ApplicationFactory(team="")
+    alice, bob = UserFactory(full_name="Alice Berg"), UserFactory(full_name="Bob Lund")
+    # Both opened the page at version 0; Alice saves first.
+    services.application_update_section(
+        application=application, section="team", values={"team": "Alice's team text."}, expected_version=0, by=alice
+    )
+
+    with pytest.raises(services.StaleSection) as stale:
+        services.application_update_section(
+            application=application, section="team", values={"team": "Bob's team text."}, expected_version=0, by=bob
+        )
+
+    assert stale.value.application.team == "Alice's team text."
+    assert stale.value.saved_by == "Alice Berg"
+    assert "Alice Berg saved this section after you opened it" in str(stale.value)
+    assert Application.objects.get(pk=application.pk).team == "Alice's team text."
+
+
+def test_saves_to_different_sections_by_two_members_do_not_clash():
+    application = ApplicationFactory()
+    alice, bob = UserFactory(), UserFactory()
+
+    services.application_update_section(
+        application=application, section="team", values={"team": "New team."}, expected_version=0, by=alice
+    )
+    services.application_update_section(
+        application=application,
+        section="commercial",
+        values={"commercial_viability": "New market."},
+        expected_version=0,
+        by=bob,
+    )
+
+    saved = Application.objects.get(pk=application.pk)
+    assert (saved.team, saved.commercial_viability) == ("New team.", "New market.")
+
+
+def test_saving_unchanged_text_with_an_old_version_is_not_a_conflict():
+    application = ApplicationFactory(team="Same.")
+    services.application_update_section(
+        application=application, section="team", values={"team": "Changed."}, expected_version=0, by=UserFactory()
+    )
+    services.application_update_section(
+        application=application, section="team", values={"team": "Same."}, expected_version=1, by=UserFactory()
+    )
+
+    saved = services.application_update_section(
+        application=application, section="team", values={"team": "Same."}, expected_version=0, by=UserFactory()
+    )
+
+    assert saved.team == "Same."
+
+
+def test_a_submitted_application_cannot_be_edited():
+    application = submitted_application()
+
+    with pytest.raises(services.NotEditable, match="can no longer be changed"):
+        services.application_update_section(
+            application=application, section="team", values={"team": "x"}, expected_version=0, by=UserFactory()
+        )
+
+
+# --- Submission ----------------------------------------------------------------------------------------
+
+
+def test_submission_lists_every_missing_piece_by_section():
+    application = ApplicationFactory(title="", solution="  ", trl=None, dual_use="")
+
+    with pytest.raises(services.IncompleteApplication) as error:
+        services.application_submit(application=application, by=application.created_by)
+
+    assert error.value.missing == {
+        "The solution": ["project title", "the solution"],
+        "Defence and dual-use relevance": ["dual-use potential"],
+        "Technology readiness": ["technology readiness level"],
+        "Attachments": ["Pitch deck"],
+    }
+    assert Application.objects.get(pk=application.pk).status == S.DRAFT
+
+
+def test_submission_gives_a_reference_and_records_two_audit_rows():
+    application = submitted_application(challenge__programme__year=2027)
+
+    assert re.fullmatch(r"DIANA-2027-\d{5}", application.reference)
+    assert application.reference == "DIANA-2027-00001"
+    # (The factory makes the draft directly, so there is no "application.create" row here.)
+    assert actions(application) == ["application.attachment", "application.submit", "application.eligibility"]
+    eligibility_event = AuditEvent.objects.get(action="application.eligibility", target_id=str(application.pk))
+    assert (eligibility_event.actor, eligibility_event.before, eligibility_event.after) == (
+        None,
+        {"status": "submitted"},
+        {"status": "eligible", "problems": []},
+    )
+
+
+def test_references_count_up_per_year_across_programmes():
+    programme_a = ProgrammeFactory(year=2028)
+    programme_b = ProgrammeFactory(year=2028)
+    other_year = ProgrammeFactory(year=2029)
+
+    references = [
+        submitted_application(challenge__programme=programme).reference
+        for programme in (programme_a, programme_b, programme_a, other_year)
+    ]
+
+    assert references == ["DIANA-2028-00001", "DIANA-2028-00002", "DIANA-2028-00003", "DIANA-2029-00001"]
+    assert ReferenceCounter.objects.get(year=2028).last_number == 3
+
+
+def test_a_refused_submission_takes_no_number():
+    programme = ProgrammeFactory(year=2030)
+    incomplete = ApplicationFactory(challenge__programme=programme, title="")
+    with pytest.raises(services.IncompleteApplication):
+        services.application_submit(application=incomplete, by=incomplete.created_by)
+
+    assert submitted_application(challenge__programme=programme).reference == "DIANA-2030-00001"
+
+
+def test_submitting_twice_is_a_transition_error():
+    application = submitted_application()
+
+    with pytest.raises(TransitionError):
+        services.application_submit(application=application, by=application.created_by)
+
+
+def test_a_refused_submission_leaves_no_message():
+    application = ApplicationFactory(title="")
+
+    with pytest.raises(services.IncompleteApplication):
+        services.application_submit(application=application, by=application.created_by)
+
+    assert not Message.objects.exists()
+
+
+def test_a_submission_rolled_back_later_takes_its_confirmation_with_it():
+    """The confirmation is written in the submission's transaction: no commit, no message."""
+    application = ApplicationFactory()
+    attach_pitch_deck(application)
+
+    def submit_then_fail():
+        with transaction.atomic():
+            services.application_submit(application=application, by=application.created_by)
+            raise RuntimeError("the request failed after the service returned")
+
+    with pytest.raises(RuntimeError):
+        submit_then_fail()
+
+    assert not Message.objects.filter(kind="application-submitted").exists()
+    assert Application.objects.get(pk=application.pk).status == S.DRAFT
+
+
+def test_submission_confirmation_reaches_every_member_with_the_reference():
+    owner = UserFactory(full_name="Ingrid Solberg", email="ingrid@example.org")
+    organisation = OrganisationFactory(owner=owner)
+    add_member(organisation, UserFactory(email="kari@example.org"))
+    application = ApplicationFactory(organisation=organisation, created_by=owner)
+    attach_pitch_deck(application)
+
+    application = services.application_submit(application=application, by=owner)
+
+    stored = Message.objects.filter(kind="application-submitted")
+    assert sorted(stored.values_list("key", flat=True)) == sorted(
+        f"submitted:{application.pk}:{member.pk}" for member in application.organisation.members.all()
+    )
+    sent = deliver()
+    assert sorted(message.to[0] for message in sent) == ["ingrid@example.org", "kari@example.org"]
+    first = next(message for message in sent if message.to == ["ingrid@example.org"])
+    assert first.subject == f"[DIANA] Application {application.reference} received"
+    assert "Dear Ingrid Solberg" in first.body
+    assert f"Reference: {application.reference}" in first.body
+    assert f"/applications/{application.pk}/" in first.body
+
+
+def test_concurrent_submissions_get_distinct_consecutive_references(transactional_db):
+    """Two submissions at the same instant, on two connections: the counter row lock
+    serialises them, so neither number is taken twice."""
+    programme = ProgrammeFactory(year=2031)
+    applications = []
+    for _ in range(4):
+        application = ApplicationFactory(challenge__programme=programme)
+        attach_pitch_deck(application)
+        applications.append(application)
+    barrier = threading.Barrier(len(applications))
+    errors: list[BaseException] = []
+
+    def submit(application):
+        try:
+            barrier.wait(timeout=10)
+            services.application_submit(application=application, by=application.created_by)
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(application,)) for application in applications]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    references = sorted(Application.objects.filter(programme=programme).values_list("reference", flat=True))
+    assert references == [f"DIANA-2031-0000{n}" for n in range(1, 5)]
+
+
+# --- Withdrawal and override ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [S.DRAFT, S.ELIGIBLE])
+def test_withdrawal_from_an_allowed_status_is_audited_and_confirmed(status):
+    application = submitted_application() if status == S.ELIGIBLE else ApplicationFactory()
+    owner = application.created_by
+    Membership.objects.get_or_create(organisation=application.organisation, user=owner)
+
+    withdrawn = services.application_withdraw(application=application, by=owner, reason="Acquired by a prime.")
+
+    assert withdrawn.status == S.WITHDRAWN
+    event = AuditEvent.objects.get(action="application.withdraw", target_id=str(application.pk))
+    assert (event.before, event.after, event.reason) == (
+        {"status": status},
+        {"status": "withdrawn"},
+        "Acquired by a prime.",
+    )
+    withdrawal_mail = [m for m in deliver() if "withdrawn" in m.subject]
+    assert [m.to for m in withdrawal_mail] == [[owner.email]]
+
+
+@pytest.mark.parametrize("status", [S.INELIGIBLE, S.SELECTED, S.REJECTED, S.RESERVE, S.WITHDRAWN])
+def test_withdrawal_from_other_statuses_is_refused(status):
+    application = submitted_application()
+    Application.objects.filter(pk=application.pk).update(status=status)
+
+    with pytest.raises(TransitionError):
+        services.application_withdraw(application=application, by=application.created_by)
+
+
+def test_withdrawal_confirmation_is_stored_once_per_member():
+    application = ApplicationFactory()
+    add_member(application.organisation)
+    add_member(application.organisation)
+
+    services.application_withdraw(application=application, by=application.created_by)
+
+    assert Message.objects.filter(kind="application-withdrawn", category=Category.CONFIRMATION).count() == 2
+    assert set(Message.objects.values_list("state", flat=True)) == {State.PENDING}
+
+
+def test_override_needs_a_reason():
+    application = submitted_application(funding_requested_eur=150_000)
+
+    with pytest.raises(services.ReasonRequired):
+        services.application_override_eligibility(application=application, eligible=True, reason="  ", by=UserFactory())
+
+    assert Application.objects.get(pk=application.pk).status == S.INELIGIBLE
+
+
+def test_override_is_audited_with_its_reason_and_keeps_the_check_result():
+    application = submitted_application(funding_requested_eur=150_000)
+    manager = UserFactory()
+
+    overridden = services.application_override_eligibility(
+        application=application, eligible=True, reason="Co-funded by the nation; grant capped at 100k.", by=manager
+    )
+
+    assert (overridden.status, overridden.eligibility, overridden.eligibility_overridden) == (
+        S.ELIGIBLE,
+        Eligibility.ELIGIBLE,
+        True,
+    )
+    assert [problem["rule"] for problem in overridden.eligibility_problems] == ["funding"]
+    event = AuditEvent.objects.get(action="application.eligibility_override")
+    assert (event.actor, event.reason, event.before["status"], event.after["status"]) == (
+        manager,
+        "Co-funded by the nation; grant capped at 100k.",
+        "ineligible",
+        "eligible",
+    )
+
+
+def test_override_of_a_draft_is_refused():
+    with pytest.raises(TransitionError):
+        services.application_override_eligibility(
+            application=ApplicationFactory(), eligible=True, reason="why not", by=UserFactory()
+        )

@@ -1,0 +1,195 @@
+"""The staff pages: the list per programme with filters and search, the export, the
+detail and the eligibility override."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from accounts.enums import Role
+from accounts.models import AuditEvent
+from applications.enums import ApplicationStatus
+from applications.models import Application
+from tests.applications.factories import (
+    ApplicationFactory,
+    ChallengeFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    submitted_application,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def manager(role_client):
+    return role_client(Role.PROGRAMME_MANAGER)
+
+
+@pytest.fixture
+def programme():
+    return ProgrammeFactory(year=2026, slug="diana-2026")
+
+
+def listed(manager, programme, **params) -> list[str]:
+    response = manager.get(reverse("applications:staff_list", args=[programme.slug]), params)
+    assert response.status_code == 200
+    return [application.organisation.name for application in response.context["page"].object_list]
+
+
+@pytest.fixture
+def spread(programme):
+    """Four submitted applications that differ in one filterable way each, plus a draft."""
+    energy = ChallengeFactory(programme=programme, title="Energy and power", trl_min=1, trl_max=9)
+    space = ChallengeFactory(programme=programme, title="Resilient space operations", trl_min=1, trl_max=9)
+    submitted_application(organisation=OrganisationFactory(name="Polar Power", hq_nation="NO"), challenge=energy, trl=4)
+    submitted_application(
+        organisation=OrganisationFactory(name="Vistula Orbit", hq_nation="PL"), challenge=space, trl=6
+    )
+    submitted_application(
+        organisation=OrganisationFactory(name="Bosphorus Grid", hq_nation="TR"),
+        challenge=energy,
+        trl=6,
+        funding_requested_eur=200_000,
+    )
+    submitted_application(organisation=OrganisationFactory(name="Maple Sat", hq_nation="CA"), challenge=space, trl=8)
+    ApplicationFactory(organisation=OrganisationFactory(name="Drafty Ltd", hq_nation="US"), challenge=energy)
+    ApplicationFactory(organisation=OrganisationFactory(name="Elsewhere Inc"))  # another programme
+    return {"energy": energy, "space": space}
+
+
+def test_list_shows_one_programme_newest_submission_first_and_drafts_last(manager, programme, spread):
+    assert listed(manager, programme) == ["Maple Sat", "Bosphorus Grid", "Vistula Orbit", "Polar Power", "Drafty Ltd"]
+
+
+def test_list_filters_start_empty(manager, programme, spread):
+    response = manager.get(reverse("applications:staff_list", args=[programme.slug]))
+
+    form = response.context["filter"].form
+    # Every select offers "no filter" first, so submitting the form untouched filters nothing.
+    assert [
+        next(iter(form.fields[name].choices))[0] for name in ("status", "challenge", "nation", "trl", "eligibility")
+    ] == [""] * 5
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "draft"}, ["Drafty Ltd"]),
+        ({"status": "ineligible"}, ["Bosphorus Grid"]),
+        ({"nation": "PL"}, ["Vistula Orbit"]),
+        ({"trl": "6"}, ["Bosphorus Grid", "Vistula Orbit"]),
+        ({"eligibility": "ineligible"}, ["Bosphorus Grid"]),
+        ({"eligibility": "not_checked"}, ["Drafty Ltd"]),
+        ({"q": "orbit"}, ["Vistula Orbit"]),
+        ({"q": "DIANA-2026-00004"}, ["Maple Sat"]),
+        ({"nation": "NO", "trl": "6"}, []),
+    ],
+)
+def test_list_filters_and_search(manager, programme, spread, params, expected):
+    assert listed(manager, programme, **params) == expected
+
+
+def test_list_filters_by_challenge(manager, programme, spread):
+    assert listed(manager, programme, challenge=spread["space"].pk) == ["Maple Sat", "Vistula Orbit"]
+
+
+def test_list_filters_overridden_eligibility(manager, programme, spread):
+    bosphorus = Application.objects.get(organisation__name="Bosphorus Grid")
+    manager.post(reverse("applications:staff_override", args=[bosphorus.pk]), {"eligible": "1", "reason": "Agreed."})
+
+    assert listed(manager, programme, eligibility="overridden") == ["Bosphorus Grid"]
+
+
+def test_list_is_paginated(manager, programme):
+    challenge = ChallengeFactory(programme=programme)
+    ApplicationFactory.create_batch(51, challenge=challenge)
+
+    first = manager.get(reverse("applications:staff_list", args=[programme.slug]))
+    second = manager.get(reverse("applications:staff_list", args=[programme.slug]), {"page": 2})
+
+    assert len(first.context["page"].object_list) == 50
+    assert len(second.context["page"].object_list) == 1
+    assert "Page 1 of 2" in first.content.decode()
+
+
+def export(manager, programme, **params) -> list[list[str]]:
+    response = manager.get(reverse("applications:staff_export", args=[programme.slug]), params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="applications-diana-2026-')
+    assert response.streaming
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_export_streams_the_filtered_list(manager, programme, spread):
+    rows = export(manager, programme, nation="PL")
+
+    assert rows[0][:5] == ["reference", "status", "eligibility", "eligibility_overridden", "organisation"]
+    assert [(row[0], row[1], row[4], row[6]) for row in rows[1:]] == [
+        ("DIANA-2026-00002", "eligible", "Vistula Orbit", "PL")
+    ]
+
+
+@pytest.mark.parametrize("dangerous", ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1:A2)"])
+def test_export_neutralises_spreadsheet_formulas(manager, programme, dangerous):
+    submitted_application(
+        challenge=ChallengeFactory(programme=programme),
+        organisation=OrganisationFactory(name=dangerous),
+        title=dangerous,
+    )
+
+    rows = export(manager, programme)
+
+    organisation, title = rows[1][4], rows[1][8]
+    assert organisation == title
+    assert organisation != dangerous
+    assert organisation.lstrip("'") == dangerous.replace("|", "\\|")
+    assert organisation[0] not in "=+-@"
+
+
+def test_staff_detail_shows_every_section_and_the_attachments(manager, programme, spread):
+    application = Application.objects.get(organisation__name="Polar Power")
+
+    response = manager.get(reverse("applications:staff_detail", args=[application.pk]))
+
+    page = response.content.decode()
+    assert application.reference in page
+    assert application.solution in page
+    assert application.team in page
+    assert reverse("applications:attachment_download", args=[application.pk, application.attachments.get().pk]) in page
+
+
+def test_override_through_the_page_is_audited(manager, programme, spread):
+    bosphorus = Application.objects.get(organisation__name="Bosphorus Grid")
+
+    response = manager.post(
+        reverse("applications:staff_override", args=[bosphorus.pk]),
+        {"eligible": "1", "reason": "The nation co-funds the rest."},
+        follow=True,
+    )
+
+    bosphorus.refresh_from_db()
+    assert bosphorus.status == ApplicationStatus.ELIGIBLE
+    assert "Eligibility overridden and recorded." in response.content.decode()
+    event = AuditEvent.objects.get(action="application.eligibility_override")
+    assert (event.actor, event.reason) == (manager.user, "The nation co-funds the rest.")
+    assert "The nation co-funds the rest." in response.content.decode()  # in the staff audit trail
+
+
+def test_override_without_a_reason_changes_nothing(manager, programme, spread):
+    bosphorus = Application.objects.get(organisation__name="Bosphorus Grid")
+
+    response = manager.post(reverse("applications:staff_override", args=[bosphorus.pk]), {"eligible": "1"}, follow=True)
+
+    assert "Choose a decision and give a reason." in response.content.decode()
+    assert Application.objects.get(pk=bosphorus.pk).status == ApplicationStatus.INELIGIBLE
+    assert not AuditEvent.objects.filter(action="application.eligibility_override").exists()
+
+
+def test_staff_index_counts_submitted_and_drafts(manager, programme, spread):
+    response = manager.get(reverse("applications:staff_index"))
+
+    row = next(p for p in response.context["programmes"] if p.pk == programme.pk)
+    assert (row.received_count, row.draft_count) == (4, 1)
