@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -89,12 +89,9 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _apply_url(challenge: Challenge) -> str | None:
-    """Where "Apply" leads: the applications flow, once that app has its route."""
-    try:
-        return reverse("applications:start", kwargs={"challenge_id": challenge.pk})
-    except NoReverseMatch:
-        return None
+def _apply_url(challenge: Challenge) -> str:
+    """Where "Apply" leads: into the applications flow (DESIGN §3 lets views link onwards by URL name)."""
+    return reverse("applications:start", kwargs={"challenge_id": challenge.pk})
 
 
 def challenge_detail(request: HttpRequest, programme_slug: str, challenge_slug: str) -> HttpResponse:

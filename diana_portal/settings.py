@@ -326,6 +326,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Sends the due e-mails of the outbox (notifications.tasks). A run that finds the
     # workers busy expires rather than piling up behind them.
+    # Plans the draft reminders (7 days and 1 day before a call closes) into the outbox.
+    "applications-plan-draft-reminders": {
+        "task": "applications.plan_draft_reminders",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
     "notifications-send-due": {
         "task": "notifications.send_due",
         "schedule": timedelta(minutes=1),

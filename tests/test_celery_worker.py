@@ -46,3 +46,13 @@ def test_beat_schedule_is_defined_in_code():
 
     assert entry["task"] == health_check.name
     assert "django_celery_beat" not in settings.INSTALLED_APPS
+
+
+def test_every_beat_job_names_a_registered_task():
+    from diana_portal.celery import app
+
+    app.loader.import_default_modules()
+
+    missing = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values() if entry["task"] not in app.tasks]
+    assert missing == []
+    assert "applications.plan_draft_reminders" in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}

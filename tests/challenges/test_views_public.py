@@ -245,13 +245,6 @@ def test_challenge_page_shows_statement_and_deadline_in_utc_and_local_time(clien
     assert "3\xa0weeks left" in body
 
 
-def test_open_challenge_apply_leads_anonymous_visitor_to_register(client, frozen):
-    challenge = ChallengeFactory(programme=_open_programme())
-    body = client.get(challenge.get_absolute_url()).content.decode()
-    assert f'href="{reverse("account_signup")}">Apply</a>' in body
-
-
-@pytest.mark.urls("tests.challenges.urls_with_applications")
 def test_open_challenge_apply_leads_into_the_applications_flow(role_client, frozen):
     challenge = ChallengeFactory(programme=_open_programme())
     start = reverse("applications:start", kwargs={"challenge_id": challenge.pk})
@@ -263,7 +256,6 @@ def test_open_challenge_apply_leads_into_the_applications_flow(role_client, froz
     assert f'href="{reverse("account_login")}?next=/applications/new/{challenge.pk}/">Apply</a>' in anonymous_body
 
 
-@pytest.mark.urls("tests.challenges.urls_with_applications")
 def test_closed_challenge_stays_browsable_without_apply(client, frozen):
     archive = published_programme(
         opens_at=datetime(2025, 6, 2, 9, tzinfo=UTC),
