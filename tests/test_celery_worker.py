@@ -48,6 +48,7 @@ def test_beat_schedule_is_defined_in_code():
     assert "django_celery_beat" not in settings.INSTALLED_APPS
 
 
+@pytest.mark.django_db  # Celery's Django fix-up runs the system checks while importing tasks
 def test_every_beat_job_names_a_registered_task():
     from diana_portal.celery import app
 
