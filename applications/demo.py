@@ -69,10 +69,15 @@ TECHNOLOGIES = [
     "resilient mesh radios", "GNSS-free navigation", "synthetic-aperture sonar", "thermal camouflage",
 ]  # fmt: skip
 
-# The share of applications in each state (all of them appear, as the demo must show).
-STATE_WEIGHTS: dict[ApplicationStatus, int] = {
-    S.DRAFT: 22, S.SUBMITTED: 2, S.ELIGIBLE: 26, S.INELIGIBLE: 8, S.IN_REVIEW: 16,
-    S.SELECTED: 6, S.RESERVE: 5, S.REJECTED: 11, S.WITHDRAWN: 4,
+# The share of applications in each state. An open call has drafts and checked
+# submissions; a closed call has its outcomes (about one application in twenty-five
+# selected, as in 2024: 74 of 2,600), plus a few decisions still pending. Together the
+# two calls show every state.
+OPEN_CALL_STATES: dict[ApplicationStatus, int] = {
+    S.DRAFT: 30, S.SUBMITTED: 2, S.ELIGIBLE: 52, S.INELIGIBLE: 10, S.WITHDRAWN: 4,
+}  # fmt: skip
+CLOSED_CALL_STATES: dict[ApplicationStatus, int] = {
+    S.DRAFT: 6, S.INELIGIBLE: 10, S.IN_REVIEW: 3, S.SELECTED: 5, S.RESERVE: 4, S.REJECTED: 68, S.WITHDRAWN: 4,
 }  # fmt: skip
 
 INNOVATOR_EMAIL = "innovator@demo.example"
@@ -86,14 +91,16 @@ def seed(log) -> None:
     if programme is None:
         log("No published programme yet: demo applications skipped (challenges.demo creates one).")
         return
-    count = _seed_applications(programme)
+    now = timezone.now()
+    for call in Programme.objects.published().filter(opens_at__lte=now).order_by("opens_at"):
+        count = _seed_applications(call, CLOSED_CALL_STATES if call.closes_at <= now else OPEN_CALL_STATES)
+        counts = Counter(Application.objects.filter(programme=call).values_list("status", flat=True))
+        log(
+            f"Applications to {call.title}: {sum(counts.values())} ({count} created now); "
+            + ", ".join(f"{status} {counts[status]}" for status in S.values if counts[status])
+        )
     _seed_innovator(programme)
     restored = _restore_missing_files()
-    counts = Counter(Application.objects.filter(programme=programme).values_list("status", flat=True))
-    log(
-        f"Applications to {programme.title}: {sum(counts.values())} ({count} created now); "
-        + ", ".join(f"{status} {counts[status]}" for status in S.values)
-    )
     if restored:
         log(f"Attachment files restored: {restored}")
 
@@ -190,7 +197,7 @@ def _submitted_at(rng: random.Random, programme: Programme, now: datetime) -> da
 
 
 @transaction.atomic
-def _seed_applications(programme: Programme) -> int:
+def _seed_applications(programme: Programme, state_weights: dict[ApplicationStatus, int]) -> int:
     demo_orgs = Organisation.objects.filter(registration_number__startswith=DEMO_PREFIX).order_by("id")
     if Application.objects.filter(programme=programme, organisation__in=demo_orgs).exists():
         return 0
@@ -204,13 +211,13 @@ def _seed_applications(programme: Programme) -> int:
             "organisation_id", "user_id"
         )
     )
-    states = list(STATE_WEIGHTS)
+    states = list(state_weights)
     rows: list[Application] = []
     for organisation in demo_orgs:
         if rng.random() < 0.1:
             continue  # some companies register and never apply
         challenge = rng.choice(challenges)
-        status = rng.choices(states, weights=list(STATE_WEIGHTS.values()))[0]
+        status = rng.choices(states, weights=list(state_weights.values()))[0]
         low, high = challenge.trl_min or 1, challenge.trl_max or 9
         trl, funding = rng.randint(low, high), rng.choice([100_000, 100_000, 95_000, 80_000])
         problems: list[dict[str, str]] = []
@@ -243,7 +250,8 @@ def _seed_applications(programme: Programme) -> int:
             if status == S.SUBMITTED:
                 application.eligibility = Eligibility.NOT_CHECKED
         if status == S.WITHDRAWN:
-            application.withdrawn_at = max(application.submitted_at or programme.opens_at, now - timedelta(days=2))
+            last_day = min(now, programme.closes_at) - timedelta(days=2)
+            application.withdrawn_at = max(application.submitted_at or programme.opens_at, last_day)
         rows.append(application)
 
     _number(rows, programme.year)
@@ -342,16 +350,21 @@ def _record_history(rows: list[Application]) -> None:
                         **target,
                     )
                 )
-        if application.status not in {S.DRAFT, S.SUBMITTED, S.ELIGIBLE, S.INELIGIBLE, S.WITHDRAWN}:
-            assert application.submitted_at is not None
-            events.append(
+        if application.status in {S.IN_REVIEW, S.SELECTED, S.RESERVE, S.REJECTED}:
+            # Reviewers are assigned the day after the call closes; decisions come on decision day.
+            programme = application.programme
+            steps = [(programme.closes_at + timedelta(days=1), "eligible", "in_review")]
+            if application.status != S.IN_REVIEW:
+                steps.append((programme.decision_at, "in_review", application.status))
+            events.extend(
                 AuditEvent(
-                    at=min(application.submitted_at + timedelta(days=1), timezone.now()),
+                    at=min(at, timezone.now()),
                     action="application.status",
-                    before={"status": "eligible"},
-                    after={"status": application.status},
+                    before={"status": before},
+                    after={"status": after},
                     **target,
                 )
+                for at, before, after in steps
             )
         if application.status == S.WITHDRAWN:
             assert application.withdrawn_at is not None
