@@ -11,6 +11,7 @@ from django_countries import countries
 from applications.enums import ApplicationStatus, AttachmentKind, Eligibility
 from applications.models import Application, Organisation
 from applications.sections import SECTIONS_BY_SLUG
+from applications.services import ORGANISATION_FIELDS
 from challenges.enums import TRL_CHOICES
 
 # Per-field limits on what an applicant can write: enough for a strong answer,
@@ -37,16 +38,7 @@ HELP = {
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "legal_name",
-            "registration_number",
-            "hq_nation",
-            "size",
-            "year_founded",
-            "website",
-            "description",
-        ]
+        fields = list(ORGANISATION_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def clean_year_founded(self):
