@@ -72,7 +72,7 @@ def test_a_new_user_applies_from_sign_up_to_reference(
     page.get_by_label("Email").fill("astrid@fjordlys.example")
     page.get_by_label("Full name").fill("Astrid Fjeld")
     page.get_by_label("Nation (optional)").select_option("NO")
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^\s*Password\*?\s*$")).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
     screenshot("applications-01-signup")
     page.get_by_role("button", name="Sign Up").click()
