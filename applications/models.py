@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -214,7 +214,15 @@ class Application(models.Model):
             models.Index(fields=["programme", "nation"], name="application_prog_nation_idx"),
             models.Index(fields=["programme", "trl"], name="application_prog_trl_idx"),
             models.Index(fields=["programme", "eligibility"], name="application_prog_elig_idx"),
-            models.Index(fields=["programme", "-submitted_at"], name="application_prog_subm_idx"),
+            # The staff list's order (selectors.application_list_for_staff), exactly: a plain
+            # DESC index puts NULLs first, so it cannot serve "NULLS LAST, id DESC", and
+            # every page then sorted the whole call (bench/applications_scale.py).
+            models.Index(
+                F("programme"),
+                F("submitted_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="application_staff_order_idx",
+            ),
             models.Index(fields=["organisation", "programme"], name="application_org_prog_idx"),
         ]
         constraints = [

@@ -141,11 +141,40 @@ def programmes_with_application_counts() -> QuerySet[Programme]:
     ).order_by("-year", "-opens_at")
 
 
+# The staff list and the CSV show a dozen short columns. The answers, the company
+# description and the challenge's statement and search vector (repeated on every row)
+# are kilobytes a row: left in the database, a late page's sort stays small and the
+# export of a 10,000-row call reads a tenth of the bytes (bench/applications_scale.py).
+# Showing one of these on the list would cost a query per row: the query-count tests
+# of the list and the export catch that.
+STAFF_LIST_DEFERRED = (
+    "summary",
+    "solution",
+    "defence_relevance",
+    "dual_use",
+    "technical_feasibility",
+    "commercial_viability",
+    "team",
+    "trl_justification",
+    "funding_justification",
+    "eligibility_problems",
+    "section_versions",
+    "organisation__description",
+    "challenge__summary",
+    "challenge__problem",
+    "challenge__operational_context",
+    "challenge__desired_outcomes",
+    "challenge__constraints",
+    "challenge__search_vector",
+)
+
+
 def application_list_for_staff(*, programme: Programme) -> QuerySet[Application]:
     """One programme's applications, shaped for the staff list and the CSV export."""
     return (
         Application.objects.filter(programme=programme)
         .select_related("organisation", "challenge")
+        .defer(*STAFF_LIST_DEFERRED)
         # Newest submissions first; drafts (never submitted) after them.
         .order_by(F("submitted_at").desc(nulls_last=True), "-id")
     )
