@@ -382,8 +382,7 @@ def application_missing(application: Application) -> dict[str, list[str]]:
 
 def _next_reference(year: int) -> str:
     """DIANA-<year>-<00001>. The counter row is locked until the submission commits,
-    so concurrent submissions take consecutive numbers; it is taken last to keep
-    that lock short."""
+    so concurrent submissions take consecutive numbers, with no gap on a rollback."""
     ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
     counter = ReferenceCounter.objects.select_for_update().get(year=year)
     counter.last_number += 1
@@ -421,12 +420,33 @@ def application_submit(*, application: Application, by: User) -> Application:
     if missing:
         raise IncompleteApplication(missing)
 
-    application.status = S.SUBMITTED
+    # Submitted at `now`, then checked at once: submitted -> eligible | ineligible.
     application.submitted_at = now
     application.nation = application.organisation.hq_nation
+    problems = eligibility.check(eligibility.facts_for(application))
+    outcome = S.INELIGIBLE if problems else S.ELIGIBLE
+    ensure_transition(S.SUBMITTED, outcome)
+    messages.cancel_draft_reminders(application)
+
+    # The reference counter stays locked until commit, so every submission queues
+    # on it: take it after the checks above, leaving only writes under the lock.
     application.reference = _next_reference(programme.year)
+    application.status = outcome
+    application.eligibility = Eligibility.INELIGIBLE if problems else Eligibility.ELIGIBLE
+    application.eligibility_problems = [problem.as_dict() for problem in problems]
     application.version += 1
-    application.save(update_fields=["status", "submitted_at", "nation", "reference", "version", "updated_at"])
+    application.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "nation",
+            "reference",
+            "eligibility",
+            "eligibility_problems",
+            "version",
+            "updated_at",
+        ]
+    )
     audit_record(
         by=by,
         action="application.submit",
@@ -434,14 +454,6 @@ def application_submit(*, application: Application, by: User) -> Application:
         before={"status": S.DRAFT},
         after={"status": S.SUBMITTED, "reference": application.reference},
     )
-
-    problems = eligibility.check(eligibility.facts_for(application))
-    outcome = S.INELIGIBLE if problems else S.ELIGIBLE
-    ensure_transition(application.status, outcome)
-    application.status = outcome
-    application.eligibility = Eligibility.INELIGIBLE if problems else Eligibility.ELIGIBLE
-    application.eligibility_problems = [problem.as_dict() for problem in problems]
-    application.save(update_fields=["status", "eligibility", "eligibility_problems", "updated_at"])
     audit_record(
         by=None,  # the portal's automatic check
         action="application.eligibility",
@@ -449,7 +461,6 @@ def application_submit(*, application: Application, by: User) -> Application:
         before={"status": S.SUBMITTED},
         after={"status": outcome, "problems": application.eligibility_problems},
     )
-    messages.cancel_draft_reminders(application)
     messages.send_submission_confirmation(application)
     return application
 
