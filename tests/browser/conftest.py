@@ -6,10 +6,12 @@ Screenshots go to test-artifacts/screenshots/ (CI keeps that folder).
 
 import os
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -70,8 +72,12 @@ def foreign_requests(page, live_server):
     return _foreign
 
 
-def sign_in(page, live_server, email: str, password: str) -> None:
+def sign_in(page, live_server, email: str, password: str, *, totp_secret: str | None = None) -> None:
+    """Sign in through the real form; with `totp_secret`, answer the second-factor step too."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
+    if totp_secret is not None:
+        page.get_by_label("Code").fill(format_hotp_value(hotp_value(totp_secret, int(time.time()) // 30)))
+        page.get_by_role("button", name="Sign In").click()

@@ -6,11 +6,9 @@ draft intact, upload the pitch deck, submit, and see the reference and status.
 """
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -168,13 +166,6 @@ def test_a_new_user_applies_from_sign_up_to_reference(
     assert console_errors == []
 
 
-def _sign_in_with_totp(page, live_server, email: str, secret: str) -> None:
-    sign_in(page, live_server, email, PASSWORD_FACTORY)
-    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-    page.get_by_label("Code").fill(code)
-    page.get_by_role("button", name="Sign In").click()
-
-
 def test_a_programme_manager_filters_the_demo_applications_and_overrides_eligibility(
     page, live_server, screenshot, foreign_requests
 ):
@@ -184,7 +175,7 @@ def test_a_programme_manager_filters_the_demo_applications_and_overrides_eligibi
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
     manager = UserFactory(email="claire@nato.example", full_name="Claire Dubois")
     user_grant_role(user=manager, role=Role.PROGRAMME_MANAGER)
-    _sign_in_with_totp(page, live_server, manager.email, enrol_totp(manager))
+    sign_in(page, live_server, manager.email, PASSWORD_FACTORY, totp_secret=enrol_totp(manager))
     programme = Application.objects.exclude(reference=None).first().programme
     ineligible = Application.objects.filter(programme=programme, status="ineligible", nation="PL").first() or (
         Application.objects.filter(programme=programme, status="ineligible").first()
