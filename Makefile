@@ -16,9 +16,10 @@ run: setup ## Set up, then run the portal with demo data (web, worker, beat).
 test: setup lint ## Set up, then run the whole suite.
 	$(PY) -m pytest
 
-lint: setup ## ruff, migrations and mypy, as CI runs them.
+lint: setup ## ruff, djLint, migrations and mypy, as CI runs them.
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m djlint templates --lint --quiet
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=1 $(PY) -m mypy
 
