@@ -72,6 +72,9 @@ class Command(BaseCommand):
 
     def _ensure_port_free(self, port: int) -> None:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            # As gunicorn does: connections from a previous run lingering in TIME_WAIT
+            # must not count as "in use"; a listening server still does.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
