@@ -91,8 +91,7 @@ def outbox(request: SignedInRequest) -> HttpResponse:
     filter_name = request.GET.get("show", "attention")
     if filter_name not in OUTBOX_FILTERS:
         filter_name = "attention"
-    # PostgreSQL refuses NUL in a string literal: drop it rather than answer 500.
-    search = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    search = request.GET.get("q", "").strip()[:100]
     page = Paginator(outbox_list(filter_name=filter_name, search=search), OUTBOX_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

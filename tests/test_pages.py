@@ -43,3 +43,13 @@ def test_navigation_shows_only_what_the_role_can_do(role_client, role):
     expected = {reverse(item.url_name) for item in NAV_ITEMS if role in item.roles}
     assert shown == expected
     assert (reverse("admin:index") in shown) == (role == Role.ADMIN)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/challenges/?q=drone%00", "/staff/outbox/?q=%00", "/staff/programmes/clone/?source=%00"],
+)
+def test_a_nul_character_in_the_query_is_a_bad_request_not_a_server_error(role_client, path):
+    response = role_client(Role.PROGRAMME_MANAGER).get(path)
+
+    assert response.status_code == 400
