@@ -682,6 +682,12 @@ def staff_export(request: SignedInRequest, programme_slug: str) -> StreamingHttp
 @staff_required
 @require_GET
 def staff_detail(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _staff_detail_page(request, pk, EligibilityOverrideForm())
+
+
+def _staff_detail_page(
+    request: SignedInRequest, pk: int, override_form: EligibilityOverrideForm, status: int = 200
+) -> HttpResponse:
     application = get_object_or_404(
         Application.objects.select_related("organisation", "challenge", "programme", "created_by").prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by"))
@@ -700,10 +706,11 @@ def staff_detail(request: SignedInRequest, pk: int) -> HttpResponse:
             "sections": sections,
             "progress": application_progress(application, kinds),
             "timeline": audit_trail(application),
-            "override_form": EligibilityOverrideForm(),
+            "override_form": override_form,
             "can_override": application.status in {ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE},
             "members": selectors.organisation_members(organisation=application.organisation),
         },
+        status=status,
     )
 
 
@@ -712,18 +719,18 @@ def staff_detail(request: SignedInRequest, pk: int) -> HttpResponse:
 def staff_override(request: SignedInRequest, pk: int) -> HttpResponse:
     application = get_object_or_404(Application, pk=pk)
     form = EligibilityOverrideForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a decision and give a reason."))
-        return redirect("applications:staff_detail", pk=pk)
-    try:
-        services.application_override_eligibility(
-            application=application,
-            eligible=form.cleaned_data["eligible"],
-            reason=form.cleaned_data["reason"],
-            by=request.user,
-        )
-    except (services.ApplicationError, TransitionError) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Eligibility overridden and recorded."))
-    return redirect("applications:staff_detail", pk=pk)
+    if form.is_valid():
+        try:
+            services.application_override_eligibility(
+                application=application,
+                eligible=form.cleaned_data["eligible"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except (services.ApplicationError, TransitionError) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Eligibility overridden and recorded."))
+            return redirect("applications:staff_detail", pk=pk)
+    # Refused: the same page with the errors, and what was typed kept in the form.
+    return _staff_detail_page(request, pk, form, status=400)

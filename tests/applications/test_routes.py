@@ -16,7 +16,7 @@ from tests.applications.factories import ApplicationFactory, OrganisationFactory
 from tests.conftest import ALL_ROLES
 from tests.factories import UserFactory
 
-OK, FOUND, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 302, 403, 404, 405
+OK, REDIRECT, BAD_REQUEST, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 400, 403, 404, 405
 STAFF = {Role.PROGRAMME_MANAGER, Role.ADMIN}
 
 ALL_404 = dict.fromkeys(ALL_ROLES, NOT_FOUND)
@@ -98,8 +98,9 @@ POST_ROUTES: dict[str, dict[Role, int]] = {
     "/applications/organisations/{org}/members/{membership}/remove/": ALL_404,
     "/applications/organisations/{org}/invitations/{invitation}/revoke/": ALL_404,
     "/applications/organisations/{org}/edit/": ALL_404,
+    # The test posts no decision: staff see the form again with its errors.
     "/applications/staff/applications/{app}/eligibility/": {
-        role: FOUND if role in STAFF else REDIRECT if role == Role.ANONYMOUS else NOT_FOUND for role in ALL_ROLES
+        role: BAD_REQUEST if role in STAFF else REDIRECT if role == Role.ANONYMOUS else NOT_FOUND for role in ALL_ROLES
     },
 }
 

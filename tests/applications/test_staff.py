@@ -181,10 +181,23 @@ def test_override_through_the_page_is_audited(manager, programme, spread):
 def test_override_without_a_reason_changes_nothing(manager, programme, spread):
     bosphorus = Application.objects.get(organisation__name="Bosphorus Grid")
 
-    response = manager.post(reverse("applications:staff_override", args=[bosphorus.pk]), {"eligible": "1"}, follow=True)
+    response = manager.post(reverse("applications:staff_override", args=[bosphorus.pk]), {"eligible": "1"})
 
-    assert "Choose a decision and give a reason." in response.content.decode()
+    assert response.status_code == 400
+    assert response.context["override_form"].errors == {"reason": ["This field is required."]}
     assert Application.objects.get(pk=bosphorus.pk).status == ApplicationStatus.INELIGIBLE
+    assert not AuditEvent.objects.filter(action="application.eligibility_override").exists()
+
+
+def test_refused_override_keeps_the_typed_reason(manager, programme, spread):
+    bosphorus = Application.objects.get(organisation__name="Bosphorus Grid")
+
+    response = manager.post(
+        reverse("applications:staff_override", args=[bosphorus.pk]), {"reason": "Co-funded by the nation."}
+    )
+
+    assert response.status_code == 400
+    assert "Co-funded by the nation." in response.content.decode()
     assert not AuditEvent.objects.filter(action="application.eligibility_override").exists()
 
 
