@@ -9,6 +9,7 @@ never stopped at process exit: `make run` stops them when it is interrupted.
 import fcntl
 import logging
 import os
+import signal
 import subprocess
 import time
 from contextlib import contextmanager, suppress
@@ -92,6 +93,8 @@ def redis_url(var_dir: Path) -> str:
             deadline = time.monotonic() + 10
             while not _redis_alive(socket):
                 if time.monotonic() > deadline:
+                    # A daemon that started but cannot serve must not linger.
+                    _kill_from_pidfile(redis_dir / "redis.pid")
                     raise ConfigError(
                         f"The embedded Redis failed to start; see its log at {log}, "
                         "or set REDIS_URL to a running server."
@@ -109,6 +112,11 @@ def redis_stop(var_dir: Path) -> None:
     # Shutdown closes the connection as it succeeds.
     with suppress(redis.ConnectionError):
         redis.Redis(unix_socket_path=str(socket)).shutdown(save=True)
+
+
+def _kill_from_pidfile(pidfile: Path) -> None:
+    with suppress(OSError, ValueError):
+        os.kill(int(pidfile.read_text().strip()), signal.SIGTERM)
 
 
 def _redis_alive(socket: Path) -> bool:

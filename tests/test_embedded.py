@@ -5,8 +5,10 @@ import re
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import psutil
 import psycopg2
 import pytest
 import redis
@@ -63,6 +65,16 @@ def test_embedded_redis_failure_names_its_log(tmp_path):
 
     with pytest.raises(ConfigError, match=r"see its log at .*redis\.log"):
         embedded.redis_url(deep)
+
+    # The daemon that could not serve was stopped, not left behind.
+    def lingering() -> list[psutil.Process]:
+        return [p for p in psutil.process_iter(["cmdline"]) if str(deep) in " ".join(p.info["cmdline"] or [])]
+
+    for _ in range(50):
+        if not lingering():
+            break
+        time.sleep(0.1)
+    assert lingering() == []
 
 
 def test_run_refuses_a_taken_port_in_one_line():
