@@ -69,19 +69,17 @@ def send_invitation(invitation: Invitation) -> int:
     )
 
 
-def send_submission_confirmation(application: Application) -> int:
-    context = _application_context(application)
-    context["eligible"] = application.eligibility == Eligibility.ELIGIBLE
-    context["problems"] = [problem["message"] for problem in application.eligibility_problems]
+def _confirm_to_members(application: Application, *, event: str, context: dict[str, Any]) -> int:
+    """One confirmation per member, keyed <event>:<application>:<member>."""
     link = reverse("applications:detail", args=[application.pk])
     return message_enqueue_many(
         messages=[
             NewMessage(
                 to=member,
-                key=f"submitted:{application.pk}:{member.pk}",
-                kind="application-submitted",
+                key=f"{event}:{application.pk}:{member.pk}",
+                kind=f"application-{event}",
                 category=Category.CONFIRMATION,
-                template="applications/email/submitted",
+                template=f"applications/email/{event}",
                 context=context,
                 link=link,
             )
@@ -90,22 +88,15 @@ def send_submission_confirmation(application: Application) -> int:
     )
 
 
+def send_submission_confirmation(application: Application) -> int:
+    context = _application_context(application)
+    context["eligible"] = application.eligibility == Eligibility.ELIGIBLE
+    context["problems"] = [problem["message"] for problem in application.eligibility_problems]
+    return _confirm_to_members(application, event="submitted", context=context)
+
+
 def send_withdrawal_confirmation(application: Application) -> int:
-    link = reverse("applications:detail", args=[application.pk])
-    return message_enqueue_many(
-        messages=[
-            NewMessage(
-                to=member,
-                key=f"withdrawn:{application.pk}:{member.pk}",
-                kind="application-withdrawn",
-                category=Category.CONFIRMATION,
-                template="applications/email/withdrawn",
-                context=_application_context(application),
-                link=link,
-            )
-            for member in _members(application)
-        ]
-    )
+    return _confirm_to_members(application, event="withdrawn", context=_application_context(application))
 
 
 def cancel_draft_reminders(application: Application) -> int:
