@@ -204,7 +204,7 @@ def _seed_applications(programme: Programme, state_weights: dict[ApplicationStat
     challenges = list(programme.challenges.filter(published=True).order_by("order", "id"))
     if not challenges:
         return 0
-    rng = random.Random(SEED + programme.pk)
+    rng = random.Random(SEED + programme.year)
     now = timezone.now()
     owners = dict(
         Membership.objects.filter(organisation__in=demo_orgs, role=MemberRole.OWNER).values_list(

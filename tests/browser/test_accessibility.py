@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -189,7 +190,12 @@ def test_programme_manager_pages_meet_wcag_21_aa(page, live_server, demo, audit,
     programme = Programme.objects.filter(published=True).order_by("-opens_at").first()
     assert programme is not None
     challenge = programme.challenges.order_by("order", "id").first()
-    ineligible = Application.objects.filter(programme=programme, status="ineligible").order_by("id").first()
+    # The newest, as the staff list sorts: it is on the list's first page however many there are.
+    ineligible = (
+        Application.objects.filter(programme=programme, status="ineligible")
+        .order_by(F("submitted_at").desc(nulls_last=True), "-id")
+        .first()
+    )
     assert challenge is not None
     assert ineligible is not None
 
