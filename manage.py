@@ -9,14 +9,10 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diana_portal.settings")
     from django.core.management import execute_from_command_line
 
-    from diana_portal.env import ConfigError
+    from diana_portal.env import exit_on_config_error
 
-    try:
+    with exit_on_config_error():
         execute_from_command_line(sys.argv)
-    except ConfigError as exc:
-        # A bad environment value is one clear line, never a traceback.
-        sys.stderr.write(f"Configuration error: {exc}\n")
-        sys.exit(2)
 
 
 if __name__ == "__main__":

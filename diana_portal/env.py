@@ -1,10 +1,13 @@
 """Strict readers for settings that come from the environment.
 
 Every reader raises ConfigError naming the variable, so a bad value gives one
-clear line (manage.py prints it) instead of a traceback deep in Django.
+clear line (exit_on_config_error prints it) instead of a traceback deep in Django.
 """
 
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -61,3 +64,17 @@ def env_url(name: str, *, schemes: set[str]) -> str | None:
     if not local and not parts.hostname:
         raise ConfigError(f"{name} has no host name (got {value!r}).")
     return value
+
+
+@contextmanager
+def exit_on_config_error() -> Iterator[None]:
+    """Turn a ConfigError into one line on stderr and exit status 2, never a traceback.
+
+    Every entry point wraps its first read of the settings in it: manage.py, the
+    WSGI module gunicorn loads, and the Celery app.
+    """
+    try:
+        yield
+    except ConfigError as exc:
+        sys.stderr.write(f"Configuration error: {exc}\n")
+        sys.exit(2)
