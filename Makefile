@@ -25,14 +25,16 @@ lint: setup ## ruff, djLint, migrations and mypy, as CI runs them.
 
 setup: $(VENV)/.installed $(VENDOR)/.installed
 
-# Reinstalls only when the lock file changes (make compares the stamp's time).
-$(VENV)/.installed: requirements.lock
+# The development lock: the runtime lock (the only one the Dockerfile installs) plus the
+# test and lint tools, at the same versions. Reinstalls only when a lock file changes
+# (make compares the stamp's time).
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null; then \
 		echo "Python 3.12 is required and was not found: install it (for example 'pyenv install 3.12'), then run make again." >&2; \
 		exit 1; \
 	fi
 	@[ -x $(PY) ] || "$(PYTHON)" -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $@
 
 $(VENDOR)/.installed: package-lock.json

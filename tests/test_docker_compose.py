@@ -45,9 +45,64 @@ def test_compose_commands_point_at_entry_points_that_exist():
             assert command[command.index("-A") + 2] in {"worker", "beat"}
 
 
-def test_dockerfile_builds_from_the_lock_files():
-    dockerfile = (ROOT / "Dockerfile").read_text()
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    """(instruction, arguments) for each instruction, with continuation lines joined."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in lines]
 
-    assert "--require-hashes -r requirements.lock" in dockerfile
-    assert "npm ci" in dockerfile
-    assert re.search(r"^FROM python:3\.12", dockerfile, re.MULTILINE)
+
+def lock_pins(name: str) -> dict[str, str]:
+    return dict(re.findall(r"^([A-Za-z0-9_.-]+)==(\S+) ", (ROOT / name).read_text(), re.MULTILINE))
+
+
+def test_dockerfile_builds_from_the_lock_files():
+    instructions = dockerfile_instructions()
+    runs = [args for instruction, args in instructions if instruction == "RUN"]
+    copies = [args for instruction, args in instructions if instruction == "COPY"]
+
+    assert [run for run in runs if "pip install" in run] == [
+        "pip install --no-cache-dir --require-hashes -r requirements.lock"
+    ]
+    assert "requirements.lock ./" in copies
+    assert any("npm ci" in run for run in runs)
+    assert instructions[0][0] == "FROM"
+    assert any(instruction == "FROM" and args.startswith("python:3.12") for instruction, args in instructions)
+
+
+def test_production_image_installs_no_development_tool():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    runtime = lock_pins("requirements.lock")
+
+    assert "requirements-dev.lock" not in dockerfile
+    assert {"django", "celery", "gunicorn", "psycopg2-binary"} <= set(runtime)
+    assert not {"pytest", "playwright", "mypy", "ruff", "schemathesis", "factory-boy"} & set(runtime)
+
+
+def test_development_lock_pins_every_runtime_package_at_the_same_version():
+    runtime = lock_pins("requirements.lock")
+    development = lock_pins("requirements-dev.lock")
+
+    assert {name: development.get(name) for name in runtime} == runtime
+    assert {"pytest", "playwright", "mypy", "ruff"} <= set(development)
+
+
+def test_make_installs_the_development_lock_and_follows_both_locks():
+    makefile = (ROOT / "Makefile").read_text()
+
+    target = re.search(r"^\$\(VENV\)/\.installed:(.*)$", makefile, re.MULTILINE)
+    assert target is not None
+    assert set(target.group(1).split()) == {"requirements.lock", "requirements-dev.lock"}
+    assert "--require-hashes -r requirements-dev.lock" in makefile
+
+
+def test_web_starts_where_gunicorn_finds_its_config():
+    # gunicorn reads ./gunicorn.conf.py (preload, so a bad setting is one line): the web
+    # container must start in /app, where the image puts the project.
+    web = load_compose()["services"]["web"]
+
+    assert (ROOT / "gunicorn.conf.py").is_file()
+    assert "working_dir" not in web
+    assert "-c" not in web["command"]
+    assert "--config" not in web["command"]
+    assert ("WORKDIR", "/app") in dockerfile_instructions()
