@@ -82,7 +82,7 @@ def test_manager_creates_publishes_and_unpublishes_a_programme(
     allies_sync()
     TechnologyArea.objects.get_or_create(slug="autonomy", defaults={"name": "Autonomy"})
     manager = UserFactory(email="claire@nato.example", full_name="Claire Dubois")
-    user_grant_role(user=manager, role=Role.PROGRAMME_MANAGER)
+    user_grant_role(user=manager, role=Role.PROGRAMME_MANAGER, by=None)
     secret = enrol_totp(manager)
     sign_in(page, live_server, manager.email, PASSWORD, totp_secret=secret)
 
