@@ -161,4 +161,3 @@ def test_every_role_is_declared_for_every_post_route():
     assert set(POST_DATA) == set(POST_ROUTES)
     for path, answers in POST_ROUTES.items():
         assert set(answers) == set(ALL_ROLES), path
-
