@@ -33,7 +33,7 @@ def seed(log) -> None:
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
         elif role != Role.INNOVATOR:
-            user_grant_role(user=user, role=role)
+            user_grant_role(user=user, role=role, by=None)
         if role == Role.REVIEWER:
             ReviewerProfile.objects.get_or_create(
                 user=user, defaults={"nation": nation, "affiliation": "Demo University of Technology"}

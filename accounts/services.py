@@ -2,6 +2,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.allies import NATO_ALLIES
+from accounts.audit import audit_record
 from accounts.enums import GROUP_ROLES, Role
 from accounts.models import Ally, User
 
@@ -18,14 +19,27 @@ def role_groups_sync() -> None:
         Group.objects.get_or_create(name=role.value)
 
 
+def _role_state(user: User) -> dict:
+    return {"roles": sorted(user.groups.values_list("name", flat=True)), "is_staff": user.is_staff}
+
+
 @transaction.atomic
-def user_grant_role(*, user: User, role: Role) -> None:
-    """Give a user a group role (reviewer, programme manager, site manager, ministry)."""
+def user_grant_role(*, user: User, role: Role, by: User | None) -> None:
+    """Give a user a group role (reviewer, programme manager, site manager, ministry),
+    recorded in the audit trail with the roles before and after. Programme managers
+    also get `is_staff` (they are NATO staff and may use the admin), recorded too.
+
+    `by` is the acting user; None only for the system (seed_demo, set-up scripts).
+    Granting a role the user already holds changes nothing and records nothing, so
+    an idempotent seed leaves no trail of repeats."""
     if role not in GROUP_ROLES:
         raise ValueError(f"{role} is not a group role")
     group, _ = Group.objects.get_or_create(name=role.value)
+    before = _role_state(user)
     user.groups.add(group)
-    if role == Role.PROGRAMME_MANAGER:
-        # Programme managers are NATO staff and use the admin for bulk fixes.
+    if role == Role.PROGRAMME_MANAGER and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+    after = _role_state(user)
+    if after != before:
+        audit_record(by=by, action="user.grant_role", target=user, before=before, after=after)

@@ -152,7 +152,7 @@ def _setup(args) -> Dataset:
     now = timezone.now()
 
     manager = User.objects.create(email="manager@bench.example", full_name="Bench Manager", nation="FR")
-    user_grant_role(user=manager, role=Role.PROGRAMME_MANAGER)
+    user_grant_role(user=manager, role=Role.PROGRAMME_MANAGER, by=None)
     TOTP.activate(manager, generate_totp_secret())
     # The demo's programmes: one open now (ten challenges) and last year's, closed.
     challenges_demo.seed(lambda line: None)

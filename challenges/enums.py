@@ -17,3 +17,18 @@ class ProgrammeStatus(models.TextChoices):
     UPCOMING = "upcoming", _("Opens soon")
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+# What the audit trail shows for the actions that challenges.services record.
+# An action missing here is shown by its code (see the `audit_action` filter).
+AUDIT_ACTION_LABELS = {
+    "programme.create": _("Programme created"),
+    "programme.update": _("Programme edited"),
+    "programme.publish": _("Programme published"),
+    "programme.unpublish": _("Programme unpublished"),
+    "programme.clone": _("Programme copied from an earlier one"),
+    "challenge.create": _("Challenge added"),
+    "challenge.update": _("Challenge edited"),
+    "challenge.delete": _("Challenge deleted"),
+    "rubric.update": _("Rubric changed"),
+}

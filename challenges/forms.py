@@ -208,9 +208,17 @@ class UnpublishForm(forms.Form):
 
 
 class ChallengeSearchForm(forms.Form):
-    """The catalogue's search and filters. Invalid values are ignored, not fatal."""
+    """The catalogue's search and filters. An invalid filter is ignored; a search
+    that is too long finds nothing, and the page shows why (views.challenge_list)."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        error_messages={
+            "max_length": _("Shorten your search to at most %(limit_value)d characters (it has %(show_value)d).")
+        },
+    )
     programme = forms.ModelChoiceField(
         label=_("Programme"),
         queryset=Programme.objects.published().order_by("-opens_at"),

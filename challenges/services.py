@@ -11,6 +11,7 @@ from django.db import models, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import audit_record
 from accounts.models import Ally, User
@@ -74,6 +75,16 @@ def programme_date_problems(
     return problems
 
 
+# The four parts of a challenge's statement (issue 3): publishing needs every one,
+# and names each part that is missing. Whole sentences, so each translates well.
+STATEMENT_PARTS_MISSING = {
+    "problem": gettext_lazy("Challenge “%(title)s” has no problem statement."),
+    "operational_context": gettext_lazy("Challenge “%(title)s” has no operational context."),
+    "desired_outcomes": gettext_lazy("Challenge “%(title)s” has no desired outcomes."),
+    "constraints": gettext_lazy("Challenge “%(title)s” has no constraints."),
+}
+
+
 def programme_publish_problems(programme: Programme) -> list[str]:
     """Everything that stops `programme` from being published, all at once."""
     problems = [
@@ -97,8 +108,9 @@ def programme_publish_problems(programme: Programme) -> list[str]:
     if not challenges:
         problems.append(_("The programme has no published challenge."))
     for challenge in challenges:
-        if not challenge.problem.strip():
-            problems.append(_("Challenge “%(title)s” has no problem statement.") % {"title": challenge.title})
+        for field, missing in STATEMENT_PARTS_MISSING.items():
+            if not getattr(challenge, field).strip():
+                problems.append(missing % {"title": challenge.title})
         if challenge.area_count == 0:
             problems.append(_("Challenge “%(title)s” has no technology area.") % {"title": challenge.title})
         if challenge.trl_min is None or challenge.trl_max is None:

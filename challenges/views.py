@@ -70,7 +70,10 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form = ChallengeSearchForm(request.GET or None)
     filters = form.filters(now=now)
-    page = Paginator(challenge_list_published(**filters), CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A search that cannot run (too long) finds nothing, rather than silently showing
+    # the whole catalogue as if it matched; the page shows why next to the field.
+    results = Challenge.objects.none() if form.has_error("q") else challenge_list_published(**filters)
+    page = Paginator(results, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     # Pagination links keep the search and filters.
     query = request.GET.copy()
     query.pop("page", None)

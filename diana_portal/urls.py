@@ -1,13 +1,15 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from challenges import views as challenge_views
 from diana_portal import views
 
 # The admin signs in through allauth, so its login gets MFA too.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
-admin.site.site_header = "DIANA Portal administration"
+admin.site.site_header = _("DIANA Portal administration")
+admin.site.site_title = _("DIANA Portal administration")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -45,7 +45,7 @@ def make_user(role: Role, **fields) -> User:
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
     elif role in {Role.REVIEWER, Role.PROGRAMME_MANAGER, Role.SITE_MANAGER, Role.MINISTRY}:
-        user_grant_role(user=user, role=role)
+        user_grant_role(user=user, role=role, by=None)
     if role == Role.REVIEWER:
         ReviewerProfile.objects.create(user=user, nation=user.nation or "NO", affiliation="Test Institute")
     if role == Role.MINISTRY:

@@ -3,7 +3,12 @@
 import re
 
 import pytest
-from django.urls import reverse
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest
+from django.test import Client
+from django.urls import path, reverse
+from django.utils.functional import Promise
 
 from accounts.enums import Role
 from accounts.navigation import NAV_ITEMS
@@ -53,3 +58,52 @@ def test_a_nul_character_in_the_query_is_a_bad_request_not_a_server_error(role_c
     response = role_client(Role.PROGRAMME_MANAGER).get(path)
 
     assert response.status_code == 400
+
+
+# --- Every visible string is marked for translation -----------------------------------
+
+
+def _untranslated_words(template_source: str) -> list[str]:
+    """Words a template shows that are not inside a translate tag: drop the
+    translate tags, every other tag, variable and comment, then the HTML markup."""
+    text = re.sub(r"{%\s*blocktranslate.*?endblocktranslate\s*%}", " ", template_source, flags=re.S)
+    text = re.sub(r"{%.*?%}|{{.*?}}|{#.*?#}", " ", text, flags=re.S)
+    text = re.sub(r"<![^>]*>|<[^>]+>", " ", text)
+    return [word for word in text.split() if re.search(r"[^\W\d_]", word)]
+
+
+def _boom(request: HttpRequest):
+    raise RuntimeError("a bug")
+
+
+# The real error handler behind a view that fails (see test_server_error_page_*).
+urlpatterns = [path("boom/", _boom)]
+
+
+def test_server_error_page_has_no_untranslated_text():
+    source = (settings.BASE_DIR / "templates" / "500.html").read_text()
+
+    assert _untranslated_words(source) == []
+    assert "Something went wrong" in source  # the check above found the page's text
+
+
+@pytest.mark.urls("tests.test_pages")
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_server_error_page_renders_in_the_visitors_language(language):
+    client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
+
+    response = client.get("/boom/")
+
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert f'<html lang="{language}">' in body
+    assert "Something went wrong" in body
+
+
+def test_admin_header_is_marked_for_translation(role_client):
+    assert isinstance(admin.site.site_header, Promise)
+    assert isinstance(admin.site.site_title, Promise)
+
+    body = role_client(Role.ADMIN).get(reverse("admin:index")).content.decode()
+
+    assert "DIANA Portal administration" in body

@@ -3,7 +3,7 @@ from datetime import datetime
 from django import template
 from django.utils.safestring import SafeString
 
-from challenges.enums import ProgrammeStatus
+from challenges.enums import AUDIT_ACTION_LABELS, ProgrammeStatus
 from challenges.markdown import render_markdown
 from challenges.models import Programme
 
@@ -21,6 +21,12 @@ _BADGE_CLASSES = {
 def markdown_filter(text: str) -> SafeString:
     """{{ challenge.problem|markdown }}: rendered and sanitised."""
     return render_markdown(text)
+
+
+@register.filter(name="audit_action")
+def audit_action_filter(code: str) -> str:
+    """{{ event.action|audit_action }}: the translated label, or the code itself if it has none."""
+    return str(AUDIT_ACTION_LABELS.get(code, code))
 
 
 @register.inclusion_tag("challenges/partials/status_badge.html")

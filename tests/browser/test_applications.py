@@ -174,7 +174,7 @@ def test_a_programme_manager_filters_the_demo_applications_and_overrides_eligibi
     console_errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
     manager = UserFactory(email="claire@nato.example", full_name="Claire Dubois")
-    user_grant_role(user=manager, role=Role.PROGRAMME_MANAGER)
+    user_grant_role(user=manager, role=Role.PROGRAMME_MANAGER, by=None)
     sign_in(page, live_server, manager.email, PASSWORD_FACTORY, totp_secret=enrol_totp(manager))
     programme = Application.objects.exclude(reference=None).first().programme
     ineligible = Application.objects.filter(programme=programme, status="ineligible", nation="PL").first() or (

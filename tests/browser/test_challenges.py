@@ -82,7 +82,7 @@ def test_manager_creates_publishes_and_unpublishes_a_programme(
     allies_sync()
     TechnologyArea.objects.get_or_create(slug="autonomy", defaults={"name": "Autonomy"})
     manager = UserFactory(email="claire@nato.example", full_name="Claire Dubois")
-    user_grant_role(user=manager, role=Role.PROGRAMME_MANAGER)
+    user_grant_role(user=manager, role=Role.PROGRAMME_MANAGER, by=None)
     secret = enrol_totp(manager)
     sign_in(page, live_server, manager.email, PASSWORD, totp_secret=secret)
 
@@ -115,6 +115,9 @@ def test_manager_creates_publishes_and_unpublishes_a_programme(
     page.get_by_label("Slug").fill("maritime-operations")
     page.get_by_label("Summary").fill("Watch and protect the seabed.")
     page.get_by_label("Problem statement").fill("Undersea cables are **exposed**.")
+    page.get_by_label("Operational context").fill("- The Baltic and the North Sea.")
+    page.get_by_label("Desired outcomes").fill("- Detect tampering within an hour.")
+    page.get_by_label("Constraints").fill("- Within international law of the sea.")
     page.get_by_label("Autonomy", exact=True).check()
     page.get_by_label("Lowest TRL").select_option(label="TRL 4")
     page.get_by_label("Highest TRL").select_option(label="TRL 7")
@@ -132,7 +135,7 @@ def test_manager_creates_publishes_and_unpublishes_a_programme(
     expect(page.get_by_text("Ready to publish: every rule is met.")).to_be_visible()
 
     page.get_by_role("button", name="Publish", exact=True).click()
-    expect(page.get_by_text("Programme published")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="Programme published")).to_be_visible()
     assert Programme.objects.get(slug="diana-2027").published is True
     page.get_by_role("link", name="View public page").click()
     expect(page.get_by_role("heading", name="DIANA 2027 Challenge Programme")).to_be_visible()
@@ -143,7 +146,7 @@ def test_manager_creates_publishes_and_unpublishes_a_programme(
     page.get_by_role("link", name="Unpublish").click()
     page.get_by_label("Reason").fill("Dates to be confirmed")
     page.get_by_role("button", name="Unpublish").click()
-    expect(page.get_by_text("Programme unpublished")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="Programme unpublished")).to_be_visible()
     screenshot("staff-programme-unpublished")
     assert Programme.objects.get(slug="diana-2027").published is False
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from challenges.markdown import render_markdown
-from tests.challenges.factories import ChallengeFactory
+from tests.challenges.factories import ChallengeFactory, ProgrammeFactory, published_programme
 
 
 def test_markdown_renders_formatting():
@@ -77,3 +77,53 @@ def test_staff_preview_is_sanitised_too(role_client):
     body = response.content.decode()
     assert "<strong>Bold</strong>" in body
     assert "alert('p')</script>" not in body
+
+
+HOSTILE_DESCRIPTION = (
+    "The **2027** call. <script>alert('description')</script>"
+    '<img src=x onerror="alert(1)"> [details](javascript:alert(2))'
+)
+
+
+def _assert_sanitised(html: str) -> None:
+    assert "<strong>2027</strong> call." in html
+    assert "alert(" not in html
+    assert "onerror" not in html
+    assert "javascript:" not in html
+
+
+@pytest.mark.django_db
+def test_programme_page_never_contains_a_script_from_the_description(client):
+    programme = published_programme(description=HOSTILE_DESCRIPTION)
+
+    response = client.get(programme.get_absolute_url())
+
+    assert response.status_code == 200
+    _assert_sanitised(response.content.decode())
+
+
+def _preview_section(body: str) -> str:
+    """The rendered preview only: the form below it echoes the typed text, escaped."""
+    return body.split('aria-labelledby="preview-heading"', 1)[1].split("</section>", 1)[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("editing", [False, True], ids=["new", "edit"])
+def test_staff_programme_preview_is_sanitised(role_client, editing):
+    from accounts.enums import Role
+
+    programme = ProgrammeFactory(slug="draft")
+    url = (
+        reverse("challenges:staff_programme_edit", kwargs={"slug": "draft"})
+        if editing
+        else reverse("challenges:staff_programme_create")
+    )
+
+    response = role_client(Role.PROGRAMME_MANAGER).post(url, {"_preview": "1", "description": HOSTILE_DESCRIPTION})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    _assert_sanitised(_preview_section(body))
+    assert "<script>alert(" not in body  # nor anywhere else on the page
+    programme.refresh_from_db()
+    assert programme.description == "A test programme."  # a preview saves nothing

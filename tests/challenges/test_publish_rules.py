@@ -67,8 +67,13 @@ def _break_cohort(programme):
     programme.save()
 
 
-def _no_statement(programme):
-    programme.challenges.update(problem="  \n ")
+def _blank(*fields):
+    """A breaker that empties parts of the challenge's statement (whitespace counts as empty)."""
+
+    def breaker(programme):
+        programme.challenges.update(**dict.fromkeys(fields, "  \n "))
+
+    return breaker
 
 
 def _no_area(programme):
@@ -106,7 +111,10 @@ def _no_nation(programme):
         (_break_review_deadline, "The review deadline must come after the call closes."),
         (_break_decision, "Decisions must be announced after the review deadline."),
         (_break_cohort, "The cohort cannot start before decisions are announced."),
-        (_no_statement, "Challenge “{title}” has no problem statement."),
+        (_blank("problem"), "Challenge “{title}” has no problem statement."),
+        (_blank("operational_context"), "Challenge “{title}” has no operational context."),
+        (_blank("desired_outcomes"), "Challenge “{title}” has no desired outcomes."),
+        (_blank("constraints"), "Challenge “{title}” has no constraints."),
         (_no_area, "Challenge “{title}” has no technology area."),
         (_no_trl, "Challenge “{title}” has no TRL range."),
         (_no_challenge, "The programme has no published challenge."),
@@ -128,6 +136,22 @@ def test_publish_refuses_when_one_rule_is_broken(manager, breaker, expected):
     programme.refresh_from_db()
     assert programme.published is False
     assert not AuditEvent.objects.filter(action="programme.publish").exists()
+
+
+def test_publish_names_every_missing_part_of_a_statement(manager):
+    programme = publishable_programme()
+    title = programme.challenges.get().title
+    _blank("problem", "operational_context", "desired_outcomes", "constraints")(programme)
+
+    with pytest.raises(PublishRefused) as refused:
+        programme_publish(programme=programme, by=manager)
+
+    assert refused.value.problems == [
+        f"Challenge “{title}” has no problem statement.",
+        f"Challenge “{title}” has no operational context.",
+        f"Challenge “{title}” has no desired outcomes.",
+        f"Challenge “{title}” has no constraints.",
+    ]
 
 
 def test_publish_lists_every_problem_at_once(manager):

@@ -1,7 +1,7 @@
 """Every route of challenges, with the answer each role gets (DESIGN §4), in the
 shape tests/test_route_inventory.py collects. Unpublished content and staff pages
 answer 404 to everyone but programme managers and admins; anonymous visitors are
-sent to sign in for staff pages. POST-only routes are in test_permissions.py."""
+sent to sign in for staff pages. Every POST, per role, is in test_post_routes.py."""
 
 import pytest
 

@@ -183,6 +183,9 @@ def test_incomplete_challenge_cannot_join_a_published_programme(manager):
 
     assert refused.value.problems == [
         "Challenge “Bare” has no problem statement.",
+        "Challenge “Bare” has no operational context.",
+        "Challenge “Bare” has no desired outcomes.",
+        "Challenge “Bare” has no constraints.",
         "Challenge “Bare” has no technology area.",
         "Challenge “Bare” has no TRL range.",
     ]

@@ -139,6 +139,28 @@ def test_challenge_list_ignores_unknown_filter_values(client):
     assert [c.title for c in response.context["page"].object_list] == ["Visible"]
 
 
+def test_challenge_list_with_a_search_too_long_says_so_and_shows_nothing(client):
+    ChallengeFactory(programme__published=True, title="Visible")
+
+    response = client.get(reverse("challenges:list"), {"q": "drone " * 32 + "   drones"})  # 201 characters
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Shorten your search to at most 200 characters (it has 201)." in body
+    assert 'aria-invalid="true"' in body
+    assert response.context["page"].paginator.count == 0
+    assert "Visible" not in body
+
+
+def test_challenge_list_with_a_search_of_200_characters_runs_it(client):
+    ChallengeFactory(programme__published=True, title="Visible", summary="drone " * 10)
+
+    response = client.get(reverse("challenges:list"), {"q": "drone " * 32 + "  drones"})  # 200 characters
+
+    assert "Shorten your search" not in response.content.decode()
+    assert [c.title for c in response.context["page"].object_list] == ["Visible"]
+
+
 def test_challenge_list_does_not_offer_draft_programmes_as_a_filter(client):
     ChallengeFactory(programme=ProgrammeFactory(slug="secret-draft", title="Secret draft"))
     response = client.get(reverse("challenges:list"), {"programme": "secret-draft"})
