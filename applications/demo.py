@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from applications import attachments
+from applications.eligibility import Problem
 from applications.enums import ApplicationStatus, AttachmentKind, Eligibility, MemberRole
 from applications.minipdf import make_pdf
 from applications.models import Application, Attachment, Membership, Organisation, ReferenceCounter
@@ -220,18 +221,16 @@ def _seed_applications(programme: Programme, state_weights: dict[ApplicationStat
         status = rng.choices(states, weights=list(state_weights.values()))[0]
         low, high = challenge.trl_min or 1, challenge.trl_max or 9
         trl, funding = rng.randint(low, high), rng.choice([100_000, 100_000, 95_000, 80_000])
-        problems: list[dict[str, str]] = []
+        problems: list[dict] = []
         if status == S.INELIGIBLE:
             if rng.random() < 0.5 and high < 9:
                 trl = high + 1
-                message = (
-                    f"This challenge asks for technology at TRL {low} to {high}; your application states TRL {trl}."
-                )
-                problems.append({"rule": "trl", "message": message})
+                problems.append(Problem("trl", {"min": low, "max": high, "trl": trl}).as_dict())
             else:
                 funding = 150_000
-                message = f"You request EUR 150,000; the Phase 1 grant is at most EUR {programme.phase1_grant_eur:,}."
-                problems.append({"rule": "funding", "message": message})
+                problems.append(
+                    Problem("funding", {"requested": funding, "grant": programme.phase1_grant_eur}).as_dict()
+                )
         application = Application(
             organisation=organisation,
             programme=programme,

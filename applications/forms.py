@@ -49,7 +49,9 @@ class OrganisationForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address of the person to invite"))
+    # Invitation.email holds 254 characters (RFC 5321's limit on an address); the form
+    # field's own default, 320, would let a longer address through to the database.
+    email = forms.EmailField(label=_("E-mail address of the person to invite"), max_length=254)
 
 
 class SectionForm(forms.ModelForm):

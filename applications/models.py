@@ -9,7 +9,8 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,17 @@ from challenges.enums import TRL_HIGHEST, TRL_LOWEST
 from challenges.models import Challenge, Programme
 
 INVITATION_VALID_FOR = datetime.timedelta(days=14)
+
+# A registration number as the national register means it: "NO 918 273-645", "no918273645"
+# and "NO.918.273.645" are one company. Compared in the database, so that the unique
+# constraint below holds for every writer.
+REGISTRATION_NUMBER_NORMALISED = Upper(
+    Replace(Replace(Replace(F("registration_number"), Value(" ")), Value("-")), Value("."))
+)
+ORGANISATION_EXISTS_MESSAGE = _(
+    "An organisation with this registration number in this nation is already on the portal. "
+    "Ask its owner to invite you: they can do so from the organisation's page."
+)
 
 
 class Organisation(models.Model):
@@ -58,6 +70,14 @@ class Organisation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(year_founded__gte=1800, year_founded__lte=2100), name="organisation_year_plausible"
+            ),
+            # One company, one organisation: a second one with the same registration would
+            # let it apply twice past the programme's limit per organisation.
+            models.UniqueConstraint(
+                REGISTRATION_NUMBER_NORMALISED,
+                "hq_nation",
+                name="organisation_registration_unique",
+                violation_error_message=ORGANISATION_EXISTS_MESSAGE,
             ),
         ]
 

@@ -8,14 +8,16 @@ view shows it as a form error or a flash message.
 """
 
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.audit import audit_record
 from accounts.models import User
@@ -31,6 +33,7 @@ from applications.enums import (
 )
 from applications.models import (
     INVITATION_VALID_FOR,
+    ORGANISATION_EXISTS_MESSAGE,
     Application,
     Attachment,
     Invitation,
@@ -94,6 +97,18 @@ class ReasonRequired(ApplicationError):
     pass
 
 
+class AttachmentGone(ApplicationError):
+    pass
+
+
+class LimitReached(ApplicationError):
+    pass
+
+
+class OrganisationExists(ApplicationError):
+    pass
+
+
 # --- Helpers ---------------------------------------------------------------------------------------
 
 
@@ -104,6 +119,11 @@ def _locked(application: Application) -> Application:
         .select_related("programme", "challenge", "organisation")
         .get(pk=application.pk)
     )
+
+
+def utc_text(instant: datetime, *, seconds: bool = False) -> str:
+    """An instant as UTC wall time, with the month named in the reader's language."""
+    return date_format(instant.astimezone(UTC), "j F Y, H:i:s" if seconds else "j F Y, H:i")
 
 
 def accepts_changes(programme: Programme, now: datetime) -> bool:
@@ -121,7 +141,7 @@ def _ensure_editable(application: Application, now: datetime) -> None:
     if not accepts_changes(application.programme, now):
         raise DeadlinePassed(
             _("The call closed at %(closes_at)s UTC. Applications can no longer be changed.")
-            % {"closes_at": application.programme.closes_at.strftime("%d %B %Y, %H:%M")}
+            % {"closes_at": utc_text(application.programme.closes_at)}
         )
 
 
@@ -148,10 +168,23 @@ ORGANISATION_FIELDS = (
 )
 
 
+def _raise_if_exists(error: IntegrityError) -> None:
+    """The form checks the registration first; this catches the one created meanwhile."""
+    if "organisation_registration_unique" in str(error):
+        raise OrganisationExists(str(ORGANISATION_EXISTS_MESSAGE)) from error
+
+
 @transaction.atomic
 def organisation_create(*, by: User, **fields: Any) -> Organisation:
     """Create an organisation with `by` as its owner."""
-    organisation = Organisation.objects.create(**{name: fields[name] for name in ORGANISATION_FIELDS if name in fields})
+    try:
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                **{name: fields[name] for name in ORGANISATION_FIELDS if name in fields}
+            )
+    except IntegrityError as error:
+        _raise_if_exists(error)
+        raise
     Membership.objects.create(organisation=organisation, user=by, role=MemberRole.OWNER)
     audit_record(by=by, action="organisation.create", target=organisation, after={"name": organisation.name})
     return organisation
@@ -165,7 +198,12 @@ def organisation_update(*, organisation: Organisation, by: User, **fields: Any) 
         if name not in ORGANISATION_FIELDS:
             raise ValueError(f"{name} is not an organisation field")
         setattr(organisation, name, value)
-    organisation.save(update_fields=[*fields, "updated_at"])
+    try:
+        with transaction.atomic():
+            organisation.save(update_fields=[*fields, "updated_at"])
+    except IntegrityError as error:
+        _raise_if_exists(error)
+        raise
     if "hq_nation" in fields:
         # Drafts follow the organisation; submitted applications keep the nation they were checked with.
         organisation.applications.filter(status=S.DRAFT).update(nation=organisation.hq_nation)
@@ -233,6 +271,11 @@ def invitation_accept(*, invitation: Invitation, by: User) -> Membership:
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise InvitationError(
+            _("%(email)s has already accepted this invitation. Remove the member instead.")
+            % {"email": invitation.email}
+        )
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -305,11 +348,22 @@ def application_update_section(
         return application
     if section_version(application, section) != expected_version:
         raise StaleSection(application=application, section=section)
+    previous = section_state(application, section)
+    if previous and previous.get("by_id") != by.pk:
+        # This save replaces text another member saved: typically the save that settles
+        # an edit conflict. Their text is kept in the audit trail, so both stay recoverable.
+        audit_record(
+            by=by,
+            action="application.section_replace",
+            target=application,
+            before={"section": section, "by": previous.get("by", ""), **{n: getattr(application, n) for n in changed}},
+            after={"section": section, **{name: values[name] for name in changed}},
+        )
     for name in changed:
         setattr(application, name, values[name])
     application.section_versions = {
         **application.section_versions,
-        section: {"version": expected_version + 1, "by": by.get_full_name(), "at": now.isoformat()},
+        section: {"version": expected_version + 1, "by": by.get_full_name(), "by_id": by.pk, "at": now.isoformat()},
     }
     application.version += 1
     application.save(update_fields=[*changed, "section_versions", "version", "updated_at"])
@@ -363,7 +417,12 @@ def attachment_upload(*, application: Application, kind: AttachmentKind | str, f
 def attachment_delete(*, attachment: Attachment, by: User) -> None:
     application = _locked(attachment.application)
     _ensure_editable(application, timezone.now())
-    attachment = Attachment.objects.get(pk=attachment.pk)
+    # Two removals of the same file at once: the second waited for the application's
+    # lock above, and finds the row gone once the first has committed.
+    current = Attachment.objects.filter(pk=attachment.pk, application=application).first()
+    if current is None:
+        raise AttachmentGone(_("This file has already been removed."))
+    attachment = current
     stored_name, kind, sha256 = attachment.stored_name, attachment.kind, attachment.sha256
     attachment.delete()
     application.version += 1
@@ -399,22 +458,37 @@ def application_submit(*, application: Application, by: User) -> Application:
     Side effects: reference, two audit rows, the confirmation to every member (outbox),
     and the draft's pending reminders cancelled.
     """
+    # The deadline is judged at the instant the request reached the service, before
+    # waiting for any lock: a colleague's submission holding the lock past closes_at
+    # must not make this one late.
     now = timezone.now()
-    # Lock the organisation first: its limit on applications per programme must
-    # see every earlier submission, even one made a millisecond ago by a colleague.
+    # Lock the organisation first: its limit on applications per programme must see
+    # every other submission, even one committed a millisecond ago by a colleague.
+    # Two members submitting at once queue here, and the second counts the first
+    # (eligibility.counted_against_limit), whichever read the clock first.
     Organisation.objects.select_for_update().filter(pk=application.organisation_id).first()
     application = _locked(application)
     ensure_transition(application.status, S.SUBMITTED)
     programme = application.programme
+    # Staff may unpublish a challenge while drafts for it exist (the programme's own
+    # publication is part of is_open below).
+    if not application.challenge.published:
+        raise NotEditable(
+            _(
+                "The challenge %(challenge)s is no longer open for applications, so this draft cannot be "
+                "submitted. Contact the DIANA programme team if you have questions."
+            )
+            % {"challenge": application.challenge.title}
+        )
     if not programme.is_open(now):
         if now < programme.opens_at:
             raise DeadlinePassed(
                 _("The call has not opened yet. You can submit from %(opens_at)s UTC.")
-                % {"opens_at": programme.opens_at.strftime("%d %B %Y, %H:%M")}
+                % {"opens_at": utc_text(programme.opens_at)}
             )
         raise DeadlinePassed(
             _("The call closed at %(closes_at)s UTC. Late applications are not accepted.")
-            % {"closes_at": programme.closes_at.strftime("%d %B %Y, %H:%M:%S")}
+            % {"closes_at": utc_text(programme.closes_at, seconds=True)}
         )
     missing = application_missing(application)
     if missing:
@@ -494,15 +568,44 @@ def application_withdraw(*, application: Application, by: User, reason: str = ""
     return application
 
 
+def _ensure_within_limit(application: Application) -> None:
+    """The per-organisation limit holds for staff too: making this application eligible
+    must not give the organisation more counted applications than the programme allows."""
+    counted = eligibility.counted_against_limit(application).order_by("submitted_at", "id")
+    others = list(counted.values_list("reference", flat=True))
+    limit = application.programme.applications_per_organisation
+    if len(others) >= limit:
+        raise LimitReached(
+            ngettext(
+                "%(organisation)s already has %(count)d application that counts against the programme's limit "
+                "of %(limit)d: %(references)s. Make that one ineligible or withdrawn first.",
+                "%(organisation)s already has %(count)d applications that count against the programme's limit "
+                "of %(limit)d: %(references)s. Make one of them ineligible or withdrawn first.",
+                len(others),
+            )
+            % {
+                "organisation": application.organisation.name,
+                "count": len(others),
+                "limit": limit,
+                "references": ", ".join(others),
+            }
+        )
+
+
 @transaction.atomic
 def application_override_eligibility(*, application: Application, eligible: bool, reason: str, by: User) -> Application:
     """Staff overrule the automatic eligibility check. A reason is required and
     recorded; it works after the close too, being a staff action (DESIGN §5)."""
     if not reason or not reason.strip():
         raise ReasonRequired(_("Give a reason for the override: it is kept in the audit trail."))
+    # The organisation's lock first, as a submission takes it: the limit check below
+    # must not race a colleague's submission.
+    Organisation.objects.select_for_update().filter(pk=application.organisation_id).first()
     application = _locked(application)
     target = S.ELIGIBLE if eligible else S.INELIGIBLE
     ensure_transition(application.status, target)
+    if eligible:
+        _ensure_within_limit(application)
     before = {"status": application.status, "eligibility": application.eligibility}
     application.status = target
     application.eligibility = Eligibility.ELIGIBLE if eligible else Eligibility.INELIGIBLE

@@ -135,9 +135,13 @@ def organisation_list(request: SignedInRequest) -> HttpResponse:
 def organisation_create(request: SignedInRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = services.organisation_create(by=request.user, **form.cleaned_data)
-        messages.success(request, _("%(name)s is created. You are its owner.") % {"name": organisation.name})
-        return redirect(_safe_next(request, organisation.get_absolute_url()))
+        try:
+            organisation = services.organisation_create(by=request.user, **form.cleaned_data)
+        except services.OrganisationExists as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(name)s is created. You are its owner.") % {"name": organisation.name})
+            return redirect(_safe_next(request, organisation.get_absolute_url()))
     context = {"form": form, "next": _safe_next(request, ""), "creating": True}
     return render(request, "applications/organisation_form.html", context)
 
@@ -167,9 +171,13 @@ def organisation_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         # The form has already applied the values to the instance; the service re-reads and saves.
         organisation.refresh_from_db()
-        services.organisation_update(organisation=organisation, by=request.user, **changed)
-        messages.success(request, _("The organisation profile is saved."))
-        return redirect(organisation)
+        try:
+            services.organisation_update(organisation=organisation, by=request.user, **changed)
+        except services.OrganisationExists as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The organisation profile is saved."))
+            return redirect(organisation)
     return render(request, "applications/organisation_form.html", {"form": form, "organisation": organisation})
 
 
@@ -188,7 +196,7 @@ def organisation_invite(request: SignedInRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("An invitation is on its way to %(email)s.") % {"email": invitation.email})
     else:
-        messages.error(request, _("Enter a valid e-mail address to invite."))
+        messages.error(request, " ".join(str(error) for error in form.errors["email"]))
     return redirect(organisation)
 
 
@@ -197,8 +205,12 @@ def organisation_invite(request: SignedInRequest, pk: int) -> HttpResponse:
 def invitation_revoke(request: SignedInRequest, pk: int, invitation_id: int) -> HttpResponse:
     organisation = _owned_organisation(request, pk)
     invitation = get_object_or_404(organisation.invitations, pk=invitation_id)
-    services.invitation_revoke(invitation=invitation, by=request.user)
-    messages.success(request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)
+    except services.ApplicationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
     return redirect(organisation)
 
 
@@ -508,6 +520,9 @@ def attachment_delete(request: SignedInRequest, pk: int, attachment_id: int) -> 
     attachment = get_object_or_404(Attachment, pk=attachment_id, application=application)
     try:
         services.attachment_delete(attachment=attachment, by=request.user)
+    except services.AttachmentGone as error:
+        messages.error(request, str(error))
+        return redirect("applications:attachments", pk=application.pk)
     except services.ApplicationError as error:
         messages.error(request, str(error))
         return redirect(application)

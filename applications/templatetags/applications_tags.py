@@ -3,7 +3,9 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from applications import eligibility
 from applications.enums import ApplicationStatus, Eligibility
+from applications.sections import SECTIONS_BY_SLUG
 
 register = template.Library()
 
@@ -41,6 +43,17 @@ def eligibility_label(value: str) -> str:
         return value
 
 
+def section_title(slug: str) -> str:
+    section = SECTIONS_BY_SLUG.get(slug)
+    return str(section.title) if section else slug
+
+
+@register.filter
+def problem_message(problem: dict) -> str:
+    """A stored eligibility problem, in the reader's language."""
+    return eligibility.stored_message(problem)
+
+
 @register.simple_tag
 def timeline_text(event, *, for_staff: bool = False) -> str:
     """One line of an application's history, in the applicant's words."""
@@ -61,6 +74,11 @@ def timeline_text(event, *, for_staff: bool = False) -> str:
         return _("%(kind)s uploaded: %(name)s") % {"kind": after.get("kind", ""), "name": after.get("name", "")}
     if event.action == "application.attachment_delete":
         return _("Attachment removed: %(kind)s") % {"kind": before.get("kind", "")}
+    if event.action == "application.section_replace":
+        return _("%(section)s saved over the text %(who)s had saved (their text is kept in this history)") % {
+            "section": str(section_title(after.get("section", ""))),
+            "who": before.get("by") or _("another member"),
+        }
     if "status" in after:
         return _("Status changed to %(status)s") % {"status": status.lower()}
     return event.action

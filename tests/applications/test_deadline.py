@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from applications.enums import ApplicationStatus
 from applications.models import Application
@@ -132,3 +133,12 @@ def test_submit_page_at_the_close_shows_the_refusal_and_changes_nothing(client, 
 
     assert "The call closed at 11 July 2026, 12:00:00 UTC" in response.content.decode()
     assert Application.objects.get(pk=draft.pk).status == ApplicationStatus.DRAFT
+
+
+def test_the_deadline_in_a_refusal_names_the_month_in_the_reader_language(draft):
+    with (
+        translation.override("fr"),
+        time_machine.travel(CLOSES, tick=False),
+        pytest.raises(DeadlinePassed, match="11 juillet 2026, 12:00:00"),
+    ):
+        application_submit(application=draft, by=draft.created_by)

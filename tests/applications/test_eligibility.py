@@ -1,11 +1,18 @@
 """Each eligibility rule of DESIGN §5, passing and failing, with its own message."""
 
 import dataclasses
+import threading
+import time
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.db import connection, transaction
+from django.utils import timezone
 
-from applications.eligibility import EligibilityFacts, check
+from applications.eligibility import EligibilityFacts, check, stored_message
 from applications.enums import ApplicationStatus, Eligibility
+from applications.models import Organisation
 from applications.services import application_submit
 from tests.applications.factories import (
     ApplicationFactory,
@@ -25,7 +32,7 @@ PASSING = EligibilityFacts(
     funding_requested_eur=100_000,
     phase1_grant_eur=100_000,
     applications_per_organisation=1,
-    earlier_counted=0,
+    others_counted=0,
 )
 
 
@@ -46,14 +53,14 @@ def test_all_rules_pass():
         ({"trl": 7}, None),
         ({"trl": 3}, "trl"),
         ({"trl": 8}, "trl"),
-        ({"trl": None}, "trl"),
+        ({"trl": None}, None),  # missing: the completeness check reports it, not this rule
         ({"trl": 2, "trl_min": None, "trl_max": None}, None),  # no range: any level
         ({"funding_requested_eur": 99_999}, None),
         ({"funding_requested_eur": 100_001}, "funding"),
-        ({"funding_requested_eur": None}, "funding"),
-        ({"earlier_counted": 1}, "limit"),
-        ({"earlier_counted": 1, "applications_per_organisation": 2}, None),
-        ({"earlier_counted": 2, "applications_per_organisation": 2}, "limit"),
+        ({"funding_requested_eur": None}, None),  # missing, likewise
+        ({"others_counted": 1}, "limit"),
+        ({"others_counted": 1, "applications_per_organisation": 2}, None),
+        ({"others_counted": 2, "applications_per_organisation": 2}, "limit"),
     ],
 )
 def test_each_rule_at_its_boundary(change, rule):
@@ -65,7 +72,7 @@ def test_each_rule_at_its_boundary(change, rule):
 
 
 def test_each_rule_has_its_own_message():
-    facts = dataclasses.replace(PASSING, nation="UA", trl=9, funding_requested_eur=250_000, earlier_counted=1)
+    facts = dataclasses.replace(PASSING, nation="UA", trl=9, funding_requested_eur=250_000, others_counted=1)
 
     messages = {problem.rule: problem.message for problem in check(facts)}
 
@@ -74,9 +81,30 @@ def test_each_rule_has_its_own_message():
         "programme. DIANA funds companies headquartered in a NATO Ally.",
         "trl": "This challenge asks for technology at TRL 4 to 7; your application states TRL 9.",
         "funding": "You request EUR 250,000; the Phase 1 grant is at most EUR 100,000.",
-        "limit": "Your organisation has already submitted 1 application(s) to this programme, "
+        "limit": "Your organisation has already submitted 1 application to this programme, "
         "and each organisation may submit 1.",
     }
+
+
+def test_the_limit_message_counts_in_the_plural():
+    facts = dataclasses.replace(PASSING, others_counted=2, applications_per_organisation=2)
+
+    assert [problem.message for problem in check(facts)] == [
+        "Your organisation has already submitted 2 applications to this programme, and each organisation may submit 2."
+    ]
+
+
+def test_a_stored_problem_is_written_in_the_reader_language_not_the_submitter():
+    """The rule and its numbers are stored; the message is written when it is shown."""
+    (problem,) = check(dataclasses.replace(PASSING, funding_requested_eur=250_000))
+    stored = {**problem.as_dict(), "message": "Texte enregistré dans la langue de l'auteur."}
+
+    assert stored["params"] == {"requested": 250_000, "grant": 100_000}
+    assert stored_message(stored) == "You request EUR 250,000; the Phase 1 grant is at most EUR 100,000."
+
+
+def test_a_problem_stored_before_rules_had_parameters_shows_its_stored_text():
+    assert stored_message({"rule": "trl", "message": "As stored."}) == "As stored."
 
 
 # --- Through the submission service ------------------------------------------------------------
@@ -176,3 +204,67 @@ def test_applications_to_another_programme_do_not_count_against_the_limit():
     attach_pitch_deck(other)
 
     assert application_submit(application=other, by=other.created_by).status == ApplicationStatus.ELIGIBLE
+
+
+def _lock_waiters() -> int:
+    with connection.cursor() as cursor:
+        # Inside a transaction, pg_stat_activity answers from a snapshot: drop it first.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def _wait_for_lock_waiters(count: int) -> None:
+    for _ in range(500):
+        if _lock_waiters() >= count:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"expected {count} sessions waiting for a lock")
+
+
+def test_two_members_submitting_at_once_get_one_eligible_application_under_a_limit_of_one(transactional_db):
+    """The losing interleaving, made certain: the member whose request read the clock
+    later takes the organisation's lock first. The other must still count that
+    submission, although it is stamped a second after its own."""
+    programme = ProgrammeFactory(year=2032)
+    organisation = OrganisationFactory()
+    drafts = []
+    for _ in range(2):
+        draft = ApplicationFactory(organisation=organisation, challenge=ChallengeFactory(programme=programme))
+        attach_pitch_deck(draft)
+        drafts.append(draft)
+    later_clock, earlier_clock = drafts
+    start = timezone.now()
+    errors: list[BaseException] = []
+
+    def submit(application):
+        try:
+            application_submit(application=application, by=application.created_by)
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    with time_machine.travel(start + timedelta(seconds=1), tick=False) as clock:
+        threads = [threading.Thread(target=submit, args=(draft,)) for draft in (later_clock, earlier_clock)]
+        with transaction.atomic():
+            # Hold the organisation's lock, so both requests read the clock and then queue
+            # on it: PostgreSQL grants a row lock to its waiters in arrival order.
+            Organisation.objects.select_for_update().get(pk=organisation.pk)
+            threads[0].start()
+            _wait_for_lock_waiters(1)
+            clock.move_to(start)
+            threads[1].start()
+            _wait_for_lock_waiters(2)
+        for thread in threads:
+            thread.join(timeout=30)
+
+    assert errors == []
+    later_clock.refresh_from_db()
+    earlier_clock.refresh_from_db()
+    assert earlier_clock.submitted_at < later_clock.submitted_at
+    assert later_clock.status == ApplicationStatus.ELIGIBLE  # it committed first
+    assert earlier_clock.status == ApplicationStatus.INELIGIBLE
+    assert [problem["rule"] for problem in earlier_clock.eligibility_problems] == ["limit"]

@@ -4,13 +4,20 @@ import pytest
 from django.urls import reverse
 
 from accounts.enums import Role
-from applications.services import application_override_eligibility, invitation_create
+from applications.services import (
+    application_override_eligibility,
+    application_submit,
+    attachment_upload,
+    invitation_create,
+)
 from tests.applications.factories import (
     ApplicationFactory,
     ChallengeFactory,
     OrganisationFactory,
     ProgrammeFactory,
     add_member,
+    attach_pitch_deck,
+    pdf_upload,
     submitted_application,
 )
 
@@ -134,3 +141,30 @@ def test_application_detail_query_count_is_flat(role_client, django_assert_num_q
         response = client.get(reverse("applications:detail", args=[application.pk]))
 
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_staff_detail_query_count_is_flat(role_client, django_assert_num_queries, rows):
+    """Its audit trail, members and attachments are lists."""
+    client = role_client(Role.PROGRAMME_MANAGER)
+    application = ApplicationFactory()
+    attach_pitch_deck(application)
+    if rows > 1:  # at most one file of each kind
+        upload = pdf_upload("annex.pdf")
+        attachment_upload(
+            application=application, kind="technical_annex", file=upload, name=upload.name, by=client.user
+        )
+    application = application_submit(application=application, by=application.created_by)
+    for _ in range(rows):
+        add_member(application.organisation)
+    for index in range(rows - 1):
+        application_override_eligibility(
+            application=application, eligible=index % 2 == 1, reason="toggle", by=client.user
+        )
+
+    # the application, its files with their uploaders, the audit trail, the members
+    with django_assert_num_queries(STAFF_BASE + 4):
+        response = client.get(reverse("applications:staff_detail", args=[application.pk]))
+
+    assert response.status_code == 200
+    assert len(response.context["members"]) == rows

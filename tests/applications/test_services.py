@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from accounts.models import AuditEvent
 from applications import services
 from applications.enums import ApplicationStatus, Eligibility, MemberRole, TransitionError
-from applications.models import Application, Invitation, Membership, ReferenceCounter
+from applications.models import Application, Invitation, Membership, Organisation, ReferenceCounter
 from notifications.enums import Category, State
 from notifications.models import Message
 from tests.applications.conftest import deliver
@@ -493,3 +493,165 @@ def test_override_of_a_draft_is_refused():
         services.application_override_eligibility(
             application=ApplicationFactory(), eligible=True, reason="why not", by=UserFactory()
         )
+
+
+def test_override_to_eligible_is_refused_when_the_organisation_has_used_its_limit():
+    first = submitted_application()
+    second = submitted_application(
+        organisation=first.organisation, challenge=ChallengeFactory(programme=first.programme)
+    )
+    assert (first.status, second.status) == (S.ELIGIBLE, S.INELIGIBLE)
+
+    with pytest.raises(services.LimitReached, match=rf"limit of 1: {first.reference}\."):
+        services.application_override_eligibility(
+            application=second, eligible=True, reason="Looks fine to me", by=UserFactory()
+        )
+
+    second.refresh_from_db()
+    assert (second.status, second.eligibility_overridden) == (S.INELIGIBLE, False)
+    assert "application.eligibility_override" not in actions(second)
+
+
+def test_override_to_eligible_goes_through_once_the_other_application_is_withdrawn():
+    first = submitted_application()
+    second = submitted_application(
+        organisation=first.organisation, challenge=ChallengeFactory(programme=first.programme)
+    )
+    services.application_withdraw(application=first, by=first.created_by)
+
+    overridden = services.application_override_eligibility(
+        application=second, eligible=True, reason="The first one was withdrawn", by=UserFactory()
+    )
+
+    assert overridden.status == S.ELIGIBLE
+
+
+# --- Gaps found by the audit -------------------------------------------------------------------------------
+
+
+def test_a_revoked_invitation_cannot_be_accepted():
+    owner, invitee = UserFactory(), UserFactory(email="kari@example.org")
+    invitation = services.invitation_create(
+        organisation=OrganisationFactory(owner=owner), email="kari@example.org", by=owner
+    )
+    services.invitation_revoke(invitation=invitation, by=owner)
+
+    with pytest.raises(services.InvitationError, match="expired or has already been used"):
+        services.invitation_accept(invitation=invitation, by=invitee)
+
+    assert not Membership.objects.filter(user=invitee).exists()
+
+
+def test_revoking_an_accepted_invitation_is_refused_and_changes_nothing():
+    owner, invitee = UserFactory(), UserFactory(email="kari@example.org")
+    organisation = OrganisationFactory(owner=owner)
+    invitation = services.invitation_create(organisation=organisation, email="kari@example.org", by=owner)
+    services.invitation_accept(invitation=invitation, by=invitee)
+
+    with pytest.raises(services.InvitationError, match="already accepted"):
+        services.invitation_revoke(invitation=invitation, by=owner)
+
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+    assert "organisation.revoke_invitation" not in actions(organisation)
+    assert Membership.objects.filter(user=invitee, organisation=organisation).exists()
+
+
+def test_removing_the_same_attachment_twice_is_refused_the_second_time():
+    application = ApplicationFactory()
+    attachment = attach_pitch_deck(application)
+    services.attachment_delete(attachment=attachment, by=application.created_by)
+
+    with pytest.raises(services.AttachmentGone, match="already been removed"):
+        services.attachment_delete(attachment=attachment, by=application.created_by)
+
+    assert actions(application).count("application.attachment_delete") == 1
+
+
+def test_a_draft_for_a_challenge_unpublished_since_cannot_be_submitted():
+    application = ApplicationFactory()
+    attach_pitch_deck(application)
+    application.challenge.published = False
+    application.challenge.save(update_fields=["published"])
+
+    with pytest.raises(services.NotEditable, match="no longer open for applications"):
+        services.application_submit(application=application, by=application.created_by)
+
+    application.refresh_from_db()
+    assert (application.status, application.reference) == (S.DRAFT, None)
+
+
+def test_saving_over_another_member_text_keeps_their_text_in_the_audit_trail():
+    application = ApplicationFactory(team="")
+    kari, ola = add_member(application.organisation), add_member(application.organisation)
+    services.application_update_section(
+        application=application, section="team", values={"team": "Kari's team text"}, expected_version=0, by=kari
+    )
+
+    services.application_update_section(
+        application=application, section="team", values={"team": "Ola's combined text"}, expected_version=1, by=ola
+    )
+
+    event = AuditEvent.objects.get(action="application.section_replace")
+    assert (event.actor, event.before, event.after) == (
+        ola,
+        {"section": "team", "by": kari.get_full_name(), "team": "Kari's team text"},
+        {"section": "team", "team": "Ola's combined text"},
+    )
+
+
+def test_saving_over_your_own_text_records_nothing_extra():
+    application = ApplicationFactory(team="")
+    kari = add_member(application.organisation)
+    for version, text in enumerate(["First", "Second", "Third"]):
+        services.application_update_section(
+            application=application, section="team", values={"team": text}, expected_version=version, by=kari
+        )
+
+    assert not AuditEvent.objects.filter(action="application.section_replace").exists()
+
+
+@pytest.mark.parametrize("typed", ["no 918 273-645", "NO.918.273.645", " no918273645 "])
+def test_a_second_organisation_with_the_same_registration_is_refused(typed):
+    services.organisation_create(
+        by=UserFactory(),
+        name="Fjordlys Sensing",
+        legal_name="Fjordlys Sensing AS",
+        registration_number="NO-918273645",
+        hq_nation="NO",
+        size="small",
+        year_founded=2019,
+    )
+
+    with pytest.raises(services.OrganisationExists, match="Ask its owner to invite you"):
+        services.organisation_create(
+            by=UserFactory(),
+            name="Fjordlys Again",
+            legal_name="Fjordlys Sensing AS",
+            registration_number=typed,
+            hq_nation="NO",
+            size="small",
+            year_founded=2019,
+        )
+
+    assert Organisation.objects.count() == 1
+
+
+def test_the_same_registration_number_in_another_nation_is_another_company():
+    OrganisationFactory(registration_number="12345678", hq_nation="NO")
+
+    OrganisationFactory(registration_number="12345678", hq_nation="DK")
+
+    assert Organisation.objects.filter(registration_number="12345678").count() == 2
+
+
+def test_changing_the_registration_to_another_company_number_is_refused():
+    OrganisationFactory(registration_number="NO-918273645", hq_nation="NO")
+    owner = UserFactory()
+    mine = OrganisationFactory(owner=owner, registration_number="NO-111", hq_nation="NO")
+
+    with pytest.raises(services.OrganisationExists):
+        services.organisation_update(organisation=mine, by=owner, registration_number="NO 918 273 645")
+
+    mine.refresh_from_db()
+    assert mine.registration_number == "NO-111"

@@ -206,3 +206,18 @@ def test_staff_index_counts_submitted_and_drafts(manager, programme, spread):
 
     row = next(p for p in response.context["programmes"] if p.pk == programme.pk)
     assert (row.received_count, row.draft_count) == (4, 1)
+
+
+def test_override_past_the_organisation_limit_is_a_form_error_naming_the_other_application(manager, programme):
+    first = submitted_application(challenge=ChallengeFactory(programme=programme))
+    second = submitted_application(organisation=first.organisation, challenge=ChallengeFactory(programme=programme))
+
+    response = manager.post(
+        reverse("applications:staff_override", args=[second.pk]), {"eligible": "1", "reason": "Looks fine."}
+    )
+
+    assert response.status_code == 400
+    (error,) = response.context["override_form"].non_field_errors()
+    assert f"limit of 1: {first.reference}." in error
+    assert Application.objects.get(pk=second.pk).status == ApplicationStatus.INELIGIBLE
+    assert not AuditEvent.objects.filter(action="application.eligibility_override").exists()

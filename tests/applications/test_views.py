@@ -5,9 +5,17 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.models import AuditEvent
 from applications.enums import ApplicationStatus
-from applications.models import Application, Membership, Organisation
-from applications.services import application_update_section
+from applications.models import Application, Attachment, Invitation, Membership, Organisation
+from applications.services import (
+    application_override_eligibility,
+    application_update_section,
+    invitation_accept,
+    invitation_create,
+    membership_remove,
+)
+from challenges.models import Challenge
 from tests.applications.conftest import deliver
 from tests.applications.factories import (
     COMPLETE_ANSWERS,
@@ -16,6 +24,7 @@ from tests.applications.factories import (
     OrganisationFactory,
     add_member,
     attach_pitch_deck,
+    submitted_application,
 )
 from tests.factories import UserFactory
 
@@ -292,7 +301,7 @@ def test_ineligible_submission_shows_each_problem(client, draft):
     response = client.post(reverse("applications:submit", args=[draft.pk]), follow=True)
 
     page = text(response)
-    assert "The eligibility check found problems" in page
+    assert "Why this application is not eligible" in page
     assert "This challenge asks for technology at TRL 4 to 7; your application states TRL 9." in page
     assert "You request EUR 120,000; the Phase 1 grant is at most EUR 100,000." in page
 
@@ -356,3 +365,236 @@ def test_owner_removes_a_member_from_the_organisation_page(client, owner):
     assert "Remove Kari Nordmann" in text(page)
     assert response.status_code == 302
     assert not Membership.objects.filter(user=member).exists()
+
+
+# --- Gaps found by the audit -------------------------------------------------------------------------------
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_the_conflict_page_does_not_autosave_over_the_other_text(client, draft):
+    kari = add_member(draft.organisation, UserFactory(full_name="Kari Nordmann"))
+    url = reverse("applications:section", args=[draft.pk, "team"])
+    application_update_section(
+        application=draft, section="team", values={"team": "Kari's text."}, expected_version=0, by=kari
+    )
+
+    normal = client.get(url)
+    conflict = client.post(url, {"team": "Ingrid's text.", "version": "0"})
+
+    assert "hx-post=" in text(normal)
+    assert conflict.status_code == 409
+    assert "hx-post=" not in text(conflict)
+    assert "Automatic saving is paused: combine the two texts, then press Save." in text(conflict)
+
+
+def test_the_save_that_settles_a_conflict_keeps_the_replaced_text(client, owner, draft):
+    kari = add_member(draft.organisation, UserFactory(full_name="Kari Nordmann"))
+    url = reverse("applications:section", args=[draft.pk, "team"])
+    application_update_section(
+        application=draft, section="team", values={"team": "Kari's text."}, expected_version=0, by=kari
+    )
+    client.post(url, {"team": "Ingrid's text.", "version": "0"})
+
+    client.post(url, {"team": "Ingrid's text, then Kari's.", "version": "1"})
+
+    event = AuditEvent.objects.get(action="application.section_replace")
+    assert (event.actor, event.before["team"], event.after["team"]) == (
+        owner,
+        "Kari's text.",
+        "Ingrid's text, then Kari's.",
+    )
+
+
+def test_an_overlong_invitation_address_is_refused_with_a_message(client, owner):
+    organisation = OrganisationFactory(owner=owner)
+    address = "a" * 60 + "@" + ".".join(["b" * 60] * 4) + ".example"  # 318 characters, otherwise valid
+
+    response = client.post(
+        reverse("applications:organisation_invite", args=[organisation.pk]), {"email": address}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert messages_of(response) == [f"Ensure this value has at most 254 characters (it has {len(address)})."]
+    assert not Invitation.objects.exists()
+
+
+def test_a_second_organisation_with_the_same_registration_is_a_form_error(client, owner):
+    OrganisationFactory(registration_number="NO-918273645", hq_nation="NO")
+
+    response = client.post(
+        reverse("applications:organisation_create"),
+        {
+            "name": "Fjordlys Sensing",
+            "legal_name": "Fjordlys Sensing AS",
+            "registration_number": "no 918 273.645",
+            "hq_nation": "NO",
+            "size": "small",
+            "year_founded": 2020,
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "An organisation with this registration number in this nation is already on the portal. "
+        "Ask its owner to invite you: they can do so from the organisation's page."
+    ]
+    assert Organisation.objects.count() == 1
+
+
+def test_editing_the_registration_to_another_company_number_is_a_form_error(client, owner):
+    OrganisationFactory(registration_number="NO-918273645", hq_nation="NO")
+    mine = OrganisationFactory(owner=owner, registration_number="NO-111", hq_nation="NO", year_founded=2019)
+
+    response = client.post(
+        reverse("applications:organisation_edit", args=[mine.pk]),
+        {
+            "name": mine.name,
+            "legal_name": mine.legal_name,
+            "registration_number": "NO918273645",
+            "hq_nation": "NO",
+            "size": "small",
+            "year_founded": 2019,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Ask its owner to invite you" in response.context["form"].non_field_errors()[0]
+    mine.refresh_from_db()
+    assert mine.registration_number == "NO-111"
+
+
+def test_withdrawing_an_accepted_invitation_says_it_cannot(client, owner):
+    organisation = OrganisationFactory(owner=owner)
+    invitation = invitation_create(organisation=organisation, email="kari@example.org", by=owner)
+    invitation_accept(invitation=invitation, by=UserFactory(email="kari@example.org"))
+
+    response = client.post(
+        reverse("applications:invitation_revoke", args=[organisation.pk, invitation.pk]), follow=True
+    )
+
+    assert messages_of(response) == [
+        "kari@example.org has already accepted this invitation. Remove the member instead."
+    ]
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+
+
+def test_a_revoked_invitation_link_does_not_let_anyone_join(client, owner):
+    organisation = OrganisationFactory(owner=owner)
+    invitation = invitation_create(organisation=organisation, email="kari@example.org", by=owner)
+    client.post(reverse("applications:invitation_revoke", args=[organisation.pk, invitation.pk]))
+    kari = UserFactory(email="kari@example.org")
+    client.force_login(kari)
+
+    response = client.post(invitation.get_absolute_url())
+
+    assert response.status_code == 200
+    assert messages_of(response)[-1] == "This invitation has expired or has already been used. Ask for a new one."
+    assert not Membership.objects.filter(user=kari).exists()
+
+
+def test_removing_an_attachment_already_removed_answers_with_a_message(client, draft):
+    attachment = attach_pitch_deck(draft)
+    url = reverse("applications:attachment_delete", args=[draft.pk, attachment.pk])
+    client.post(url)
+
+    response = client.post(url, follow=True)
+
+    assert response.status_code == 404  # the row is gone: the view no longer finds it
+    assert not Attachment.objects.filter(application=draft).exists()
+
+
+def test_review_page_of_an_unfinished_draft_has_no_eligibility_message_about_missing_values(client, draft):
+    Application.objects.filter(pk=draft.pk).update(funding_requested_eur=None, trl=None)
+
+    page = text(client.get(reverse("applications:submit", args=[draft.pk])))
+
+    assert "Still missing" in page
+    assert "You request EUR" not in page
+    assert "your application states TRL" not in page
+
+
+def test_submitting_a_draft_for_an_unpublished_challenge_is_refused_with_a_message(client, draft):
+    Application.objects.filter(pk=draft.pk).update(team="T", trl=5)
+    attach_pitch_deck(draft)
+    Challenge.objects.filter(pk=draft.challenge_id).update(published=False)
+
+    response = client.post(reverse("applications:submit", args=[draft.pk]))
+
+    assert response.status_code == 400
+    assert any("is no longer open for applications" in message for message in messages_of(response))
+    assert Application.objects.get(pk=draft.pk).status == ApplicationStatus.DRAFT
+
+
+def test_the_applicant_sees_that_staff_found_a_passing_application_not_eligible(client, owner):
+    application = submitted_application(organisation=OrganisationFactory(owner=owner))
+    application_override_eligibility(
+        application=application, eligible=False, reason="Internal: subsidiary of a non-NATO group", by=UserFactory()
+    )
+
+    page = text(client.get(reverse("applications:detail", args=[application.pk])))
+
+    assert "Why this application is not eligible" in page
+    assert "The DIANA programme team reviewed this application and found it not eligible for this programme." in page
+    assert "subsidiary of a non-NATO group" not in page  # the reason is for staff
+
+
+# --- A member who is not the owner, and a former member -------------------------------------------------------
+
+
+@pytest.fixture
+def member_of(client):
+    """An organisation where the signed-in user is a member but not the owner."""
+    boss = UserFactory()
+    organisation = OrganisationFactory(owner=boss)
+    member = add_member(organisation)
+    client.force_login(member)
+    return organisation, boss, member
+
+
+def test_a_member_who_is_not_the_owner_cannot_manage_the_organisation(client, member_of):
+    organisation, boss, _member = member_of
+    other = add_member(organisation)
+    invitation = invitation_create(organisation=organisation, email="kari@example.org", by=boss)
+    name = organisation.name
+    attempts = {
+        "organisation_invite": ([organisation.pk], {"email": "eve@example.org"}),
+        "membership_remove": ([organisation.pk, Membership.objects.get(user=other).pk], {}),
+        "invitation_revoke": ([organisation.pk, invitation.pk], {}),
+        "organisation_edit": ([organisation.pk], {"name": "Taken over", "legal_name": "X", "registration_number": "9"}),
+    }
+
+    statuses = {
+        view: client.post(reverse(f"applications:{view}", args=args), data).status_code
+        for view, (args, data) in attempts.items()
+    }
+
+    assert statuses == dict.fromkeys(attempts, 403)
+    organisation.refresh_from_db()
+    assert organisation.name == name
+    assert Membership.objects.filter(organisation=organisation, user=other).exists()
+    assert list(organisation.invitations.values_list("email", flat=True)) == ["kari@example.org"]
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+
+
+def test_a_removed_member_no_longer_reaches_the_applications(client, member_of):
+    organisation, boss, member = member_of
+    application = ApplicationFactory(organisation=organisation, created_by=boss)
+    attachment = attach_pitch_deck(application)
+    membership_remove(membership=Membership.objects.get(user=member), by=boss)
+
+    statuses = [
+        client.get(reverse("applications:detail", args=[application.pk])).status_code,
+        client.get(reverse("applications:attachment_download", args=[application.pk, attachment.pk])).status_code,
+        client.post(
+            reverse("applications:autosave", args=[application.pk, "team"]), {"team": "still here?", "version": "0"}
+        ).status_code,
+        client.get(reverse("applications:organisation_detail", args=[organisation.pk])).status_code,
+    ]
+
+    assert statuses == [404, 404, 404, 404]
+    assert Application.objects.get(pk=application.pk).team == COMPLETE_ANSWERS["team"]
