@@ -181,11 +181,18 @@ def message_enqueue_many(*, messages: Iterable[NewMessage]) -> int:
     """Enqueue many messages in a few queries (planning jobs); returns how many were new.
 
     Keys already stored are skipped without rendering. A key already stored for
-    another recipient raises KeyConflict, as message_enqueue does."""
-    batch = list(messages)
-    if not batch:
+    another recipient raises KeyConflict, as message_enqueue does, and so does a key
+    given twice in the batch for two recipients. A key given twice for the same
+    recipient is stored once, from its first entry (as two message_enqueue calls)."""
+    by_key: dict[str, NewMessage] = {}
+    for new in messages:
+        first = by_key.setdefault(new.key, new)
+        if _recipient_of(first) != _recipient_of(new):
+            raise KeyConflict(
+                f"the key {new.key!r} is given twice in the batch for two recipients; add the recipient to the key"
+            )
+    if not by_key:
         return 0
-    by_key = {new.key: new for new in batch}
     keys = list(by_key)
     for start in range(0, len(keys), 1000):  # a planning job may hold tens of thousands
         existing = Message.objects.filter(key__in=keys[start : start + 1000]).only("key", "recipient_id", "to_email")
@@ -233,11 +240,19 @@ def _row_fields(new: NewMessage) -> dict[str, Any]:
     }
 
 
-def _ensure_same_recipient(row: Message, new: NewMessage) -> None:
+def _recipient_of(new: NewMessage) -> tuple[int | None, str]:
+    """(user id, None) for a user, (None, address) for a bare address, as rows store them."""
     if isinstance(new.to, User):
-        same = row.recipient_id == new.to.pk
+        return new.to.pk, ""
+    return None, str(new.to).strip().lower()
+
+
+def _ensure_same_recipient(row: Message, new: NewMessage) -> None:
+    user_id, address = _recipient_of(new)
+    if user_id is not None:
+        same = row.recipient_id == user_id
     else:
-        same = row.recipient_id is None and row.to_email.lower() == str(new.to).strip().lower()
+        same = row.recipient_id is None and row.to_email.lower() == address
     if not same:
         raise KeyConflict(f"the key {new.key!r} is already used for another recipient; add the recipient to the key")
 
