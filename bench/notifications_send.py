@@ -143,9 +143,7 @@ def _run(args, *, env: dict[str, str], mail_dir: Path) -> int:
         line for path in mail_dir.iterdir() for line in path.read_text().splitlines() if line.startswith("Message-ID:")
     ]
     per_sender = ", ".join(str(report["sent"]) for report in reports)
-    passed = met_goal(
-        expected=args.messages, sent=sent, stamped=stamped, message_ids=message_ids, elapsed=elapsed
-    )
+    passed = met_goal(expected=args.messages, sent=sent, stamped=stamped, message_ids=message_ids, elapsed=elapsed)
     lines = [
         f"sent:   {sent} by {len(reports)} senders ({per_sender}), {len(chunks)} chunks of <= {chunk_size}",
         f"time:   {elapsed:.2f}s from dispatch to the last stamp ({sent / elapsed:.0f} messages/s)",
