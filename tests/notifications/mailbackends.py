@@ -78,19 +78,18 @@ class RecordingBackend(LocmemBackend):
     kill_after:  after N deliveries by this process, SIGKILL the process while it
                  hands over the next message, once (kill_marker records that it did)
     stop_worker_after: after N deliveries by this process, send SIGTERM to its parent
-                 (the Celery worker's main process: a warm shutdown, as `docker stop`)
-    delay:       seconds per message
+                 (the Celery worker's main process: a warm shutdown, as `docker stop`),
+                 and wait for the sender's shutdown flag to reach this process
     """
 
     delivered_in_process = 0
 
-    def __init__(self, *, path, kill_after=None, kill_marker=None, stop_worker_after=None, delay=0.0, **kwargs):
+    def __init__(self, *, path, kill_after=None, kill_marker=None, stop_worker_after=None, **kwargs):
         super().__init__(**kwargs)
         self.path = Path(path)
         self.kill_after = kill_after
         self.kill_marker = Path(kill_marker) if kill_marker else None
         self.stop_worker_after = stop_worker_after
-        self.delay = delay
 
     def send_messages(self, messages):
         for message in messages:
@@ -99,8 +98,7 @@ class RecordingBackend(LocmemBackend):
                 os.kill(os.getpid(), signal.SIGKILL)
             if self.stop_worker_after is not None and type(self).delivered_in_process == self.stop_worker_after:
                 os.kill(os.getppid(), signal.SIGTERM)
-            if self.delay:
-                time.sleep(self.delay)
+                _wait_for_the_shutdown_flag()
             line = json.dumps({"to": message.to, "subject": message.subject, "id": message.extra_headers["Message-ID"]})
             with self.path.open("a") as handle:
                 handle.write(line + "\n")
@@ -116,6 +114,17 @@ class RecordingBackend(LocmemBackend):
             and not self.kill_marker.exists()
             and type(self).delivered_in_process >= self.kill_after
         )
+
+
+def _wait_for_the_shutdown_flag(timeout: float = 10.0) -> None:
+    # The main process sets it from its signal handler; give it that moment, so the
+    # test does not depend on how fast a loaded machine schedules it. If the flag
+    # never reaches this process, carry on: the test then fails on what was sent.
+    from notifications.services import sender_stopping
+
+    deadline = time.monotonic() + timeout
+    while not sender_stopping() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def read_recorded(path: Path) -> list[dict]:

@@ -169,7 +169,7 @@ def test_worker_warm_shutdown_lets_the_sender_finish_its_chunk_and_claim_no_more
     # process. The mail backend sends that SIGTERM itself after the first delivery, so
     # the shutdown begins while the first chunk of 5 is being handed over.
     enqueue_decisions(20)
-    queue, mail_log = start_worker(stop_worker_after=1, delay=0.2)
+    queue, mail_log = start_worker(stop_worker_after=1)
 
     result = send_due_task.apply_async(kwargs={"chunk_size": 5}, queue=queue)
     report = result.get(timeout=90)
