@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+GOAL_SECONDS = 20  # issue 5: 9,000 messages on a 2-core machine
 BENCH_DB = "diana_bench_notifications"
 sys.path.insert(0, str(ROOT))
 
@@ -142,7 +143,7 @@ def _run(args, *, env: dict[str, str], mail_dir: Path) -> int:
         line for path in mail_dir.iterdir() for line in path.read_text().splitlines() if line.startswith("Message-ID:")
     ]
     per_sender = ", ".join(str(report["sent"]) for report in reports)
-    ok = sent == stamped == len(message_ids) == len(set(message_ids)) == args.messages
+    passed = met_goal(expected=args.messages, sent=sent, stamped=stamped, message_ids=message_ids, elapsed=elapsed)
     lines = [
         f"sent:   {sent} by {len(reports)} senders ({per_sender}), {len(chunks)} chunks of <= {chunk_size}",
         f"time:   {elapsed:.2f}s from dispatch to the last stamp ({sent / elapsed:.0f} messages/s)",
@@ -150,10 +151,16 @@ def _run(args, *, env: dict[str, str], mail_dir: Path) -> int:
         f"{sum(queries)} in all, {sum(queries) / max(sent, 1):.3f} per message",
         f"chunk:  {statistics.median(c['seconds'] for c in chunks) * 1000:.1f} ms median",
         f"check:  {stamped} rows stamped sent, {len(message_ids)} e-mails written, {len(set(message_ids))} distinct",
-        ("PASS" if ok and elapsed <= 20 else "FAIL") + f": {args.messages} exactly once in 20s or less",
+        ("PASS" if passed else "FAIL") + f": {args.messages} exactly once in {GOAL_SECONDS}s or less",
     ]
     print("\n".join(lines))
-    return 0 if ok else 1
+    return 0 if passed else 1  # a missed goal fails CI and scripts, not only the printout
+
+
+def met_goal(*, expected: int, sent: int, stamped: int, message_ids: list[str], elapsed: float) -> bool:
+    """Every message sent, stamped and written exactly once, within GOAL_SECONDS."""
+    exactly_once = sent == stamped == len(message_ids) == len(set(message_ids)) == expected
+    return exactly_once and elapsed <= GOAL_SECONDS
 
 
 def _with_database(url: str, name: str) -> str:

@@ -31,8 +31,10 @@ class State(models.TextChoices):
     pending -> sending -> sent
                        -> pending   (the mail backend refused it: retried after a backoff)
                        -> failed    (refused MAX_ATTEMPTS times)
-                       -> uncertain (the sender stopped while the chunk was with the mail
+                       -> uncertain (the sender stopped while the message was with the mail
                                      backend: it may or may not have gone out; a person decides)
+                       -> pending   (a dead sender's chunk, after its claim lease: never handed over)
+                       -> sent      (the same, handed over before it died, by its journal)
     pending -> muted | expired | cancelled
     failed | uncertain | sent -> pending   (a programme manager's resend, audited)
     """

@@ -62,16 +62,20 @@ Exactly once, and what a crash costs: see the notes above `outbox_send_due`.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import mmap
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Any
 
+import redis
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import DNS_NAME, EmailMultiAlternatives, mailers
@@ -103,6 +107,9 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 # longer than the sender task's hard time limit (notifications.tasks), so a live
 # sender's rows are never taken from it.
 CLAIM_LEASE = timedelta(minutes=15)
+# A chunk's hand-over journal (in Redis) outlives its claim by far, so that a recovery
+# that runs late, after the workers were down for hours, still finds it.
+JOURNAL_TTL = timedelta(days=1)
 
 ABANDONED_ERROR = (
     "The sender stopped while this message was with the mail server, so it may or may not have "
@@ -181,11 +188,18 @@ def message_enqueue_many(*, messages: Iterable[NewMessage]) -> int:
     """Enqueue many messages in a few queries (planning jobs); returns how many were new.
 
     Keys already stored are skipped without rendering. A key already stored for
-    another recipient raises KeyConflict, as message_enqueue does."""
-    batch = list(messages)
-    if not batch:
+    another recipient raises KeyConflict, as message_enqueue does, and so does a key
+    given twice in the batch for two recipients. A key given twice for the same
+    recipient is stored once, from its first entry (as two message_enqueue calls)."""
+    by_key: dict[str, NewMessage] = {}
+    for new in messages:
+        first = by_key.setdefault(new.key, new)
+        if _recipient_of(first) != _recipient_of(new):
+            raise KeyConflict(
+                f"the key {new.key!r} is given twice in the batch for two recipients; add the recipient to the key"
+            )
+    if not by_key:
         return 0
-    by_key = {new.key: new for new in batch}
     keys = list(by_key)
     for start in range(0, len(keys), 1000):  # a planning job may hold tens of thousands
         existing = Message.objects.filter(key__in=keys[start : start + 1000]).only("key", "recipient_id", "to_email")
@@ -233,11 +247,19 @@ def _row_fields(new: NewMessage) -> dict[str, Any]:
     }
 
 
-def _ensure_same_recipient(row: Message, new: NewMessage) -> None:
+def _recipient_of(new: NewMessage) -> tuple[int | None, str]:
+    """(user id, None) for a user, (None, address) for a bare address, as rows store them."""
     if isinstance(new.to, User):
-        same = row.recipient_id == new.to.pk
+        return new.to.pk, ""
+    return None, str(new.to).strip().lower()
+
+
+def _ensure_same_recipient(row: Message, new: NewMessage) -> None:
+    user_id, address = _recipient_of(new)
+    if user_id is not None:
+        same = row.recipient_id == user_id
     else:
-        same = row.recipient_id is None and row.to_email.lower() == str(new.to).strip().lower()
+        same = row.recipient_id is None and row.to_email.lower() == address
     if not same:
         raise KeyConflict(f"the key {new.key!r} is already used for another recipient; add the recipient to the key")
 
@@ -348,37 +370,57 @@ def message_resend(*, message: Message, by: User) -> Message:
 #
 #   1. claim:  one short transaction takes up to CHUNK_SIZE due rows with
 #              SELECT ... FOR UPDATE SKIP LOCKED and marks them "sending" with a
-#              claim token, then commits. A second sender skips the locked rows
-#              during the claim and the "sending" rows after it, so no row is ever
-#              handed out twice. A retried or redelivered task only finds rows that
-#              are still pending.
-#   2. send:   the chunk goes over one mail connection, one message at a time,
-#              outcomes kept in memory.
+#              claim token, then commits. Before it commits, the chunk's hand-over
+#              journal is created in Redis under the token, holding the send order.
+#              A second sender skips the locked rows during the claim and the
+#              "sending" rows after it, so no row is ever handed out twice. A retried
+#              or redelivered task only finds rows that are still pending.
+#   2. send:   the chunk goes over one mail connection, one message at a time. Each
+#              outcome (sent, or refused) is kept in memory, then appended to the
+#              journal: one Redis round trip per message.
 #   3. stamp:  one transaction, guarded by the claim token, writes every outcome:
 #              sent_at (one UPDATE for all the sent rows), or the error and the next
-#              attempt, or back to pending for what was never handed over.
+#              attempt, or back to pending for what was never handed over. Then the
+#              journal is deleted.
 #
-# Three statements per chunk, whatever its size (the benchmark prints them).
+# Three SQL statements per chunk, whatever its size (the benchmark prints them).
 #
 # If the task raises or is stopped politely (soft time limit, warm shutdown), step 3
 # runs from a `finally`: the messages already sent are stamped sent and are not sent
 # again, the one in the mail backend's hands is marked uncertain, and the rest go back
-# to pending, untouched.
+# to pending, untouched. A warm shutdown of the worker also stops the run from
+# claiming another chunk. If a journal write fails, the sender hands nothing more
+# over (it could no longer tell afterwards what went out): the finally block stamps
+# what is known and the run fails, to be retried by the next beat run.
 #
-# If the process is killed outright between 1 and 3, nothing records which messages
-# of the chunk got out. We choose AT MOST ONCE for that case: when the claim lease
-# expires, the rows of that chunk become "uncertain" and are NOT sent again
-# automatically; the staff outbox page lists them with a resend action. A duplicate
-# decision e-mail is worse than a person checking at most CHUNK_SIZE messages after a
-# rare hard crash. The alternative, at least once (re-queue on lease expiry), would
-# resend up to a chunk of messages that already went out. Every e-mail also carries
-# a Message-ID derived from its row, so a resend after an uncertain hand-off can be
-# de-duplicated by mail systems that honour it.
+# If the process is killed outright between 1 and 3, the rows stay "sending" until
+# the claim lease expires; then the next run reads the chunk's journal. Messages
+# journaled as sent are stamped sent (sent_at: the claim's time), refusals count
+# their attempt and are retried; the message after the last journaled one, which may
+# have been in the mail server's hands when the process died, becomes "uncertain"
+# and is not sent again automatically (the staff outbox page lists it with a resend
+# action); the messages after it were never handed over and go back to pending, to
+# be sent by the run that found them. So a kill costs at most one message a person
+# must check, and loses none. Should a journal write have been lost in between (a
+# Redis failover), every unjournaled message before the last journaled one is
+# uncertain too. If the journal itself is gone (Redis lost it), nothing tells what
+# went out, and the whole chunk is uncertain.
+#
+# The journal is as durable as Redis: docker-compose.yml runs it with an append-only
+# file, which fsyncs every second. A Redis crash in the same second as the worker's
+# could lose the journal's last entries, and recovery would then send those messages
+# again; a duplicate is only possible when both fail together. Every e-mail carries a
+# Message-ID derived from its row, so a resend can be de-duplicated by mail systems
+# that honour it.
 #
 # A refusal is different: when the mail backend raises (SMTP error reply, connection
 # refused), the message is retried after a backoff. That is at least once for the one
 # narrow case where a server took the message but the connection broke before its
 # reply; the same Message-ID covers it.
+
+
+class JournalUnavailable(RuntimeError):
+    """Redis refused a write to a chunk's hand-over journal."""
 
 
 @dataclass
@@ -394,19 +436,49 @@ class ChunkReport:
 
 
 @dataclass
+class RecoveryReport:
+    """What became of the rows of chunks whose sender died (see the notes above)."""
+
+    rows: int = 0  # rows found under expired claims
+    sent: int = 0  # journaled as handed over: stamped sent, not sent again
+    retrying: int = 0  # journaled as refused: retried after their backoff
+    failed: int = 0  # journaled as refused for the last time
+    uncertain: int = 0  # possibly in the mail server's hands: a person decides
+    requeued: int = 0  # never handed over: back to pending
+    journals_lost: int = 0  # chunks with no journal left: all their rows uncertain
+
+
+@dataclass
 class SendReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
     uncertain: int = 0
-    abandoned: int = 0
+    abandoned: RecoveryReport = field(default_factory=RecoveryReport)
     muted: int = 0
     expired: int = 0
     seconds: float = 0.0
+    stopped_for_shutdown: bool = False
     chunks: list[ChunkReport] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+# Set when the Celery worker begins a warm shutdown (notifications.signals). Celery
+# sends that signal in the worker's main process only, while the sender runs in a
+# pool process forked from it: a plain global would never change there. One byte of
+# anonymous shared memory, mapped at import (before the pool forks), is seen by both.
+_shutting_down = mmap.mmap(-1, 1)
+
+
+def sender_stop_claiming() -> None:
+    """Let every sender of this worker finish its chunk, then claim no more."""
+    _shutting_down[0] = 1
+
+
+def sender_stopping() -> bool:
+    return _shutting_down[0] == 1
 
 
 def outbox_send_due(
@@ -417,15 +489,22 @@ def outbox_send_due(
     mailer: str = "default",
 ) -> SendReport:
     """Send the due e-mails, chunk by chunk, until none is left, `time_budget`
-    seconds have passed or `max_chunks` chunks were sent. Safe to run concurrently."""
+    seconds have passed, `max_chunks` chunks were sent or the worker shuts down.
+    Safe to run concurrently."""
     started = time.monotonic()
     now = timezone.now()
     report = SendReport()
-    report.abandoned = _mark_abandoned_claims(now=now)
+    report.abandoned = _recover_abandoned_claims(now=now)
     report.expired = Message.objects.filter(state=State.PENDING, expires_at__lte=now).update(state=State.EXPIRED)
     report.muted = _mark_muted(now=now)
     while max_chunks is None or len(report.chunks) < max_chunks:
-        chunk = _send_chunk(due_by=now, size=chunk_size, mailer=mailer)
+        if sender_stopping():
+            report.stopped_for_shutdown = True
+            break
+        # Due by the run's start, so the muting pass above has seen every reminder the
+        # run may claim; but unexpired at the claim's own instant, so a run that
+        # outlasts a reminder's expiry (a call closing) never sends it late.
+        chunk = _send_chunk(due_by=now, live_at=timezone.now(), size=chunk_size, mailer=mailer)
         if not chunk.claimed:
             break
         report.chunks.append(chunk)
@@ -436,27 +515,77 @@ def outbox_send_due(
         if time_budget is not None and time.monotonic() - started >= time_budget:
             break
     report.seconds = round(time.monotonic() - started, 3)
-    if report.chunks or report.abandoned:
+    if report.chunks or report.abandoned.rows:
         logger.info(
-            "outbox: sent %d, retrying %d, failed %d, uncertain %d, abandoned %d in %d chunks, %.2fs",
+            "outbox: sent %d, retrying %d, failed %d, uncertain %d in %d chunks, %.2fs",
             report.sent,
             report.retrying,
             report.failed,
             report.uncertain,
-            report.abandoned,
             len(report.chunks),
             report.seconds,
         )
     return report
 
 
-def _mark_abandoned_claims(*, now: datetime) -> int:
-    count = Message.objects.filter(state=State.SENDING, claimed_at__lt=now - CLAIM_LEASE).update(
-        state=State.UNCERTAIN, claim_token=None, last_error=ABANDONED_ERROR
+def _recover_abandoned_claims(*, now: datetime) -> RecoveryReport:
+    """Settle the rows of chunks whose sender died, from their journals (see the notes above)."""
+    report = RecoveryReport()
+    abandoned = Message.objects.filter(state=State.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    if not abandoned.exists():  # the usual case: one cheap query per run
+        return report
+    with transaction.atomic():
+        rows = list(
+            abandoned.select_for_update(skip_locked=True)
+            .defer("context", "template", "body_text", "body_html")
+            .order_by("id")
+        )
+        if not rows:  # a concurrent run is recovering them
+            return report
+        chunks: dict[uuid.UUID, list[Message]] = defaultdict(list)
+        for row in rows:
+            chunks[row.claim_token].append(row)  # type: ignore[index]
+        journals = _journal_read(list(chunks))
+        for token, chunk in chunks.items():
+            journal = journals[token]
+            if journal is None:
+                report.journals_lost += 1
+                outcomes = {row.pk: _Outcome(State.UNCERTAIN, now, ABANDONED_ERROR) for row in chunk}
+            else:
+                outcomes = _recovered_outcomes(chunk, journal, now=now)
+            report.requeued += len(chunk) - len(outcomes)
+            _stamp(batch=chunk, token=token, outcomes=outcomes, report=report, sent_at=F("claimed_at"))
+    report.rows = len(rows)
+    for token in chunks:
+        _journal_forget(token)
+    if report.uncertain:
+        logger.error("outbox: %d messages were abandoned mid-chunk by a sender and need checking", report.uncertain)
+    logger.warning(
+        "outbox: recovered %d messages of dead senders: %d sent, %d retrying, %d failed, %d uncertain, %d requeued",
+        report.rows,
+        report.sent,
+        report.retrying,
+        report.failed,
+        report.uncertain,
+        report.requeued,
     )
-    if count:
-        logger.error("outbox: %d messages were abandoned mid-chunk by a sender and need checking", count)
-    return count
+    return report
+
+
+def _recovered_outcomes(chunk: Sequence[Message], journal: _Journal, *, now: datetime) -> dict[int, _Outcome]:
+    """The outcome of each row of a dead sender's chunk, from its journal. Rows with no
+    outcome were never handed over, and go back to pending."""
+    position = {pk: index for index, pk in enumerate(journal.order)}
+    last = max((position.get(pk, -1) for pk in journal.outcomes), default=-1)
+    outcomes = {}
+    for row in chunk:
+        if row.pk in journal.outcomes:
+            outcomes[row.pk] = journal.outcomes[row.pk]
+        # The one after the last journaled was perhaps with the mail server; one
+        # before it that is missing was handed over, but its entry was lost.
+        elif position.get(row.pk, -1) <= last + 1:
+            outcomes[row.pk] = _Outcome(State.UNCERTAIN, now, ABANDONED_ERROR)
+    return outcomes
 
 
 def _mark_muted(*, now: datetime) -> int:
@@ -488,11 +617,11 @@ class _Outcome:
     error: str = ""
 
 
-def _send_chunk(*, due_by: datetime, size: int, mailer: str) -> ChunkReport:
+def _send_chunk(*, due_by: datetime, live_at: datetime, size: int, mailer: str) -> ChunkReport:
     started = time.monotonic()
     counter = _QueryCounter()
     with connection.execute_wrapper(counter):
-        batch, token = _claim(due_by=due_by, size=size)
+        batch, token = _claim(due_by=due_by, live_at=live_at, size=size)
         report = ChunkReport(claimed=len(batch))
         if batch:
             _hand_over(batch=batch, token=token, mailer=mailer, report=report)
@@ -502,16 +631,19 @@ def _send_chunk(*, due_by: datetime, size: int, mailer: str) -> ChunkReport:
 
 
 @transaction.atomic
-def _claim(*, due_by: datetime, size: int) -> tuple[list[Message], uuid.UUID]:
+def _claim(*, due_by: datetime, live_at: datetime, size: int) -> tuple[list[Message], uuid.UUID]:
     token = uuid.uuid4()
     batch = list(
         Message.objects.select_for_update(skip_locked=True)
         .filter(state=State.PENDING, next_attempt_at__lte=due_by)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=due_by))
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=live_at))
         .order_by("next_attempt_at", "id")
         .defer("context", "template")[:size]
     )
     if batch:
+        # Before the rows are "sending" under the token: a claim whose journal cannot
+        # be written rolls back, and the rows stay pending.
+        _journal_open(token, batch)
         Message.objects.filter(pk__in=[m.pk for m in batch]).update(
             state=State.SENDING, claim_token=token, claimed_at=timezone.now()
         )
@@ -543,17 +675,21 @@ def _hand_over(*, batch: Sequence[Message], token: uuid.UUID, mailer: str, repor
                 raise
             except Exception as exc:
                 # A refusal (bad address, server error): retried later with a backoff.
-                outcomes[message.pk] = _failure(message, exc)
+                outcome = _failure(message, exc)
                 logger.warning("outbox: %s refused: %s", message.key, exc)
                 _close_quietly(mail)  # the next message starts on a fresh connection
             else:
-                outcomes[message.pk] = _Outcome(State.SENT, timezone.now())
+                outcome = _Outcome(State.SENT, timezone.now())
+            # In memory first: if the journal write fails, the stamp below still knows.
+            outcomes[message.pk] = outcome
             in_flight = None
+            _journal_append(token, message.pk, outcome)
     finally:
         # Runs on success, on any exception and on a polite stop: see the notes above.
         if in_flight is not None:
             outcomes[in_flight.pk] = _Outcome(State.UNCERTAIN, timezone.now(), INTERRUPTED_ERROR)
         _stamp(batch=batch, token=token, outcomes=outcomes, report=report)
+        _journal_forget(token)  # only once the stamp has committed: until then it is the record
         _close_quietly(mail)
 
 
@@ -563,11 +699,19 @@ def _failure(message: Message, exc: Exception) -> _Outcome:
     return _Outcome(state, timezone.now(), error)
 
 
-def _stamp(*, batch: Sequence[Message], token: uuid.UUID, outcomes: dict[int, _Outcome], report) -> None:
+def _stamp(
+    *,
+    batch: Sequence[Message],
+    token: uuid.UUID,
+    outcomes: dict[int, _Outcome],
+    report: ChunkReport | RecoveryReport,
+    sent_at: datetime | F | None = None,
+) -> None:
     """Write the chunk's outcomes in one transaction. The usual case, all sent, is one
     UPDATE; refusals (rare) add one bulk UPDATE. sent_at is the stamp's time, at most
-    one chunk's sending time after the hand-over."""
+    one chunk's sending time after the hand-over (a recovery passes the claim's time)."""
     stamped_at = timezone.now()
+    sent_time = stamped_at if sent_at is None else sent_at
     sent: list[int] = []
     untouched: list[int] = []
     other: list[Message] = []
@@ -601,8 +745,8 @@ def _stamp(*, batch: Sequence[Message], token: uuid.UUID, outcomes: dict[int, _O
             mine.filter(pk__in=sent).update(
                 state=State.SENT,
                 claim_token=None,
-                sent_at=stamped_at,
-                last_attempt_at=stamped_at,
+                sent_at=sent_time,
+                last_attempt_at=sent_time,
                 attempts=F("attempts") + 1,
             )
         if other:
@@ -610,6 +754,79 @@ def _stamp(*, batch: Sequence[Message], token: uuid.UUID, outcomes: dict[int, _O
             mine.bulk_update(other, fields)
         if untouched:
             mine.filter(pk__in=untouched).update(state=State.PENDING, claim_token=None)
+
+
+# --- The hand-over journal: one Redis list per claimed chunk -------------------------------------
+#
+# The first entry holds the chunk's send order; then one entry per message handed over,
+# with its outcome. The project's Redis (REDIS_URL) is used directly rather than through
+# the cache API: the journal needs a list, and its keys must not depend on the cache's
+# KEY_PREFIX, since the run that recovers a chunk may not be the process that wrote it.
+
+
+@dataclass
+class _Journal:
+    order: list[int]
+    outcomes: dict[int, _Outcome]
+
+
+@functools.cache
+def _redis(url: str) -> redis.Redis:
+    # A hung Redis must not hold a sender past its time limits.
+    return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=10)
+
+
+def _journal_key(token: uuid.UUID) -> str:
+    return f"diana:outbox:journal:{token}"
+
+
+def _journal_open(token: uuid.UUID, batch: Sequence[Message]) -> None:
+    key = _journal_key(token)
+    try:
+        with _redis(settings.REDIS_URL).pipeline(transaction=True) as pipe:  # created with its expiry, or not at all
+            pipe.rpush(key, json.dumps({"order": [m.pk for m in batch]}))
+            pipe.expire(key, JOURNAL_TTL)
+            pipe.execute()
+    except redis.RedisError as exc:
+        raise JournalUnavailable(f"cannot create the hand-over journal in Redis: {exc}") from exc
+
+
+def _journal_append(token: uuid.UUID, pk: int, outcome: _Outcome) -> None:
+    entry = {"id": pk, "state": outcome.state.value, "at": outcome.at.isoformat(), "error": outcome.error}
+    try:
+        # RPUSHX: a journal Redis lost meanwhile is not re-created without its order,
+        # so recovery sees it lost rather than trusting a partial one.
+        _redis(settings.REDIS_URL).rpushx(_journal_key(token), json.dumps(entry))
+    except redis.RedisError as exc:
+        raise JournalUnavailable(f"cannot write the hand-over journal in Redis: {exc}") from exc
+
+
+def _journal_forget(token: uuid.UUID) -> None:
+    try:
+        _redis(settings.REDIS_URL).delete(_journal_key(token))
+    except redis.RedisError as exc:  # it expires by itself
+        logger.warning("outbox: cannot delete the journal of claim %s: %s", token, exc)
+
+
+def _journal_read(tokens: Sequence[uuid.UUID]) -> dict[uuid.UUID, _Journal | None]:
+    """The journals of these claims, in one round trip; None where Redis has none.
+    A Redis error propagates: the rows wait, still "sending", for a run that can read."""
+    with _redis(settings.REDIS_URL).pipeline(transaction=False) as pipe:
+        for token in tokens:
+            pipe.lrange(_journal_key(token), 0, -1)
+        lists = pipe.execute()
+    journals: dict[uuid.UUID, _Journal | None] = {}
+    for token, entries in zip(tokens, lists, strict=True):
+        header = json.loads(entries[0]) if entries else {}
+        if "order" not in header:
+            journals[token] = None
+            continue
+        outcomes = {}
+        for raw in entries[1:]:
+            entry = json.loads(raw)
+            outcomes[entry["id"]] = _Outcome(State(entry["state"]), datetime.fromisoformat(entry["at"]), entry["error"])
+        journals[token] = _Journal(order=header["order"], outcomes=outcomes)
+    return journals
 
 
 def _close_quietly(mail) -> None:

@@ -106,3 +106,25 @@ def test_web_starts_where_gunicorn_finds_its_config():
     assert "-c" not in web["command"]
     assert "--config" not in web["command"]
     assert ("WORKDIR", "/app") in dockerfile_instructions()
+
+
+def test_worker_grace_period_outlasts_every_task_time_limit():
+    # SIGKILL after the grace would cut a sender mid-chunk; a warm shutdown must be
+    # able to wait out the longest task.
+    from django.apps import apps
+
+    from diana_portal.celery import app
+
+    for config in apps.get_app_configs():  # every app's tasks, as the worker loads them
+        if importlib.util.find_spec(f"{config.name}.tasks"):
+            importlib.import_module(f"{config.name}.tasks")
+    grace = load_compose()["services"]["worker"]["stop_grace_period"]
+    match = re.fullmatch(r"(?:(\d+)m)?(?:(\d+)s)?", grace)
+    assert match, f"unreadable stop_grace_period {grace!r}"
+    assert grace, "stop_grace_period is empty"
+    seconds = int(match[1] or 0) * 60 + int(match[2] or 0)
+    limits = [task.time_limit for task in app.tasks.values() if task.time_limit]
+    limits.append(app.conf.task_time_limit or 0)
+
+    assert max(limits) == 300  # the outbox sender's hard limit
+    assert seconds > max(limits)

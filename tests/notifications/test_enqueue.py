@@ -150,6 +150,48 @@ def test_enqueue_many_refuses_a_key_used_for_someone_else():
         message_enqueue_many(messages=[other])
 
 
+def notice(to, key: str, title: str = "Reminder") -> NewMessage:
+    return NewMessage(
+        to=to,
+        key=key,
+        kind="t",
+        category=Category.REMINDER,
+        template="notifications/messages/notice",
+        context={"title": title, "text": "..."},
+    )
+
+
+def test_enqueue_many_refuses_a_key_given_twice_in_the_batch_for_two_recipients():
+    first, second = make_user(Role.INNOVATOR), make_user(Role.INNOVATOR)
+
+    with pytest.raises(KeyConflict, match="twice in the batch"):
+        message_enqueue_many(messages=[notice(first, "k"), notice(first, "other"), notice(second, "k")])
+
+    assert not Message.objects.exists()  # nothing of the batch is stored
+
+
+def test_enqueue_many_refuses_a_user_and_a_bare_address_under_one_key():
+    user = make_user(Role.INNOVATOR)
+
+    with pytest.raises(KeyConflict):
+        message_enqueue_many(messages=[notice(user, "k"), notice(user.email, "k")])
+
+
+def test_enqueue_many_stores_a_key_given_twice_for_one_recipient_once_from_the_first_entry():
+    user = make_user(Role.INNOVATOR)
+    batch = [
+        notice(user, "k", title="First"),
+        notice(user, "k", title="Second"),
+        notice("Invitee@startup.example", "inv", title="First"),
+        notice("invitee@startup.example ", "inv", title="Second"),  # the same address, spelt differently
+    ]
+
+    created = message_enqueue_many(messages=batch)
+
+    assert created == 2
+    assert dict(Message.objects.values_list("key", "subject")) == {"k": "First", "inv": "First"}
+
+
 def test_cancel_pending_withdraws_unsent_messages_by_key_prefix():
     user = make_user(Role.INNOVATOR)
     unsent = enqueue(user, key="draft-reminder:5:1:T-7d", category=Category.REMINDER)

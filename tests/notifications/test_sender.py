@@ -1,14 +1,17 @@
 """The sender, run as the beat task runs it, against the real database."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
 import time_machine
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_shutting_down
 from django.core import mail
 from django.utils import timezone
 
 from accounts.enums import Role
+from notifications import services
 from notifications.enums import Category, State
 from notifications.models import Message, Preference
 from notifications.services import CLAIM_LEASE, MAX_ATTEMPTS, RETRY_DELAYS, outbox_send_due
@@ -17,6 +20,13 @@ from tests.factories import make_user
 from tests.notifications.conftest import enqueue
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def stop_flag():
+    """The worker's shutdown flag is process-wide: clear it for the tests after this one."""
+    yield
+    services._shutting_down[0] = 0
 
 
 def make_messages(count: int, **fields) -> list[Message]:
@@ -175,20 +185,19 @@ def test_task_stopped_mid_chunk_keeps_what_was_sent_and_resends_nothing(mailer):
     assert sent_to() == [m.to_email for m in messages[:3] + messages[4:]]
 
 
-def test_sender_killed_mid_chunk_leaves_the_chunk_uncertain_and_resends_nothing(mailer):
-    # What a SIGKILL between claim and stamp leaves behind: rows "sending" under a
-    # claim nobody will stamp. (tests/notifications/test_worker.py kills a real worker.)
+def test_sender_killed_mid_chunk_with_no_journal_leaves_the_chunk_uncertain_and_resends_nothing(mailer):
+    # What a SIGKILL between claim and stamp leaves behind when Redis has no journal of
+    # the claim: rows "sending" that nobody will stamp, and nothing to tell which went
+    # out. (test_recovery.py covers the journal; test_worker.py kills a real worker.)
     messages = make_messages(3)
-    Message.objects.update(
-        state=State.SENDING, claim_token="8c5d0fb2-4f57-4b7e-9a6c-0a1f6f6b8e9e", claimed_at=timezone.now()
-    )
+    Message.objects.update(state=State.SENDING, claim_token=uuid.uuid4(), claimed_at=timezone.now())
 
     with time_machine.travel(timezone.now() + CLAIM_LEASE - timedelta(seconds=5), tick=False):
         early = outbox_send_due()
     with time_machine.travel(timezone.now() + CLAIM_LEASE + timedelta(seconds=5), tick=False):
         late = outbox_send_due()
 
-    assert (early.abandoned, late.abandoned, late.sent) == (0, 3, 0)
+    assert (early.abandoned.rows, late.abandoned.rows, late.abandoned.journals_lost, late.sent) == (0, 3, 1, 0)
     assert mail.outbox == []
     assert set(states().values()) == {State.UNCERTAIN}
     assert Message.objects.filter(last_error__startswith="The sender stopped").count() == len(messages)
@@ -223,6 +232,49 @@ def test_time_budget_stops_taking_chunks(mailer):
 
     assert report.sent == 1
     assert Message.objects.filter(state=State.PENDING).count() == 3
+
+
+def test_run_that_outlasts_a_reminders_expiry_does_not_send_it_late(mailer):
+    # A reminder that expires when the call closes, and a run that starts one second
+    # before: by the time its first chunk is sent, the call has closed.
+    closes_at = timezone.now() + timedelta(hours=1)
+    first = enqueue(make_user(Role.INNOVATOR), due_at=closes_at - timedelta(minutes=10))
+    reminder = enqueue(
+        make_user(Role.INNOVATOR),
+        category=Category.REMINDER,
+        due_at=closes_at - timedelta(minutes=5),
+        expires_at=closes_at,
+    )
+
+    with time_machine.travel(closes_at - timedelta(seconds=1), tick=False) as clock:
+        mailer(on_send=lambda email: clock.move_to(closes_at))
+        report = outbox_send_due(chunk_size=1)
+        following = outbox_send_due()
+
+    assert sent_to() == [first.to_email]
+    assert (report.sent, len(report.chunks), following.expired) == (1, 1, 1)
+    assert Message.objects.get(pk=reminder.pk).state == State.EXPIRED
+
+
+def test_worker_shutdown_stops_the_run_after_its_current_chunk(mailer, stop_flag):
+    messages = make_messages(6)
+    # The signal arrives while the first chunk is being handed over.
+    mailer(on_send=lambda email: worker_shutting_down.send(sender="celery@test", sig="SIGTERM", how="Warm", exitcode=0))
+
+    report = outbox_send_due(chunk_size=2)
+
+    assert (report.sent, len(report.chunks), report.stopped_for_shutdown) == (2, 1, True)
+    assert sent_to() == [m.to_email for m in messages[:2]]
+    assert Message.objects.filter(state=State.PENDING).count() == 4
+
+
+def test_run_claims_nothing_once_the_worker_is_shutting_down(mailer, stop_flag):
+    make_messages(2)
+    services.sender_stop_claiming()
+
+    report = outbox_send_due()
+
+    assert (report.chunks, report.stopped_for_shutdown, mail.outbox) == ([], True, [])
 
 
 def test_expired_reminder_is_not_sent(mailer):

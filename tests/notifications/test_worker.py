@@ -122,11 +122,11 @@ def test_real_worker_sends_a_chunk_over_redis(start_worker):
     assert set(Message.objects.values_list("state", flat=True)) == {State.SENT}
 
 
-def test_worker_killed_mid_chunk_never_resends_what_it_handed_over(start_worker, tmp_path):
+def test_worker_killed_mid_chunk_loses_nothing_and_resends_nothing(start_worker, tmp_path, settings):
     # 25 messages in chunks of 10. The worker process is SIGKILLed while handing over
-    # the 15th: chunk 1 is stamped sent; chunk 2 (11-20) was claimed and 11-14 went
-    # out, but nothing recorded which. Celery redelivers the task (acks_late), and the
-    # new run sends 21-25 only.
+    # the 15th (team014): chunk 1 is stamped sent; chunk 2 (10-19) was claimed, 10-13
+    # went out and are in its journal, and nothing was stamped. Celery redelivers the
+    # task (acks_late), and the new run sends 20-24 only.
     enqueue_decisions(25)
     marker = tmp_path / "killed"
     queue, mail_log = start_worker(kill_after=14, kill_marker=str(marker))
@@ -136,15 +136,44 @@ def test_worker_killed_mid_chunk_never_resends_what_it_handed_over(start_worker,
 
     delivered = addresses(mail_log)
     assert set(delivered.values()) == {1}
-    assert len(delivered) == 19  # 1-14, then 21-25 after the redelivery
-    chunk_two = {f"team{n:03}@startup.example" for n in range(10, 20)}
-    assert set(Message.objects.filter(state=State.SENDING).values_list("to_email", flat=True)) == chunk_two
+    assert set(delivered) == team(range(14)) | team(range(20, 25))
+    assert set(Message.objects.filter(state=State.SENDING).values_list("to_email", flat=True)) == team(range(10, 20))
 
-    # After the claim lease the abandoned chunk is marked uncertain, not sent again.
+    # After the claim lease, the next run settles chunk 2 from its journal: 10-13 are
+    # stamped sent, 14 may have reached the mail server and waits for a person, and
+    # 15-19, never handed over, are sent now (to the same mail log as the worker's).
+    settings.MAILERS = {
+        "default": {"BACKEND": "tests.notifications.mailbackends.RecordingBackend", "OPTIONS": {"path": str(mail_log)}}
+    }
     with time_machine.travel(timezone.now() + CLAIM_LEASE + timedelta(seconds=1), tick=False):
         report = outbox_send_due()
 
-    assert (report.abandoned, report.sent) == (10, 0)
-    assert set(Message.objects.filter(state=State.UNCERTAIN).values_list("to_email", flat=True)) == chunk_two
-    assert Message.objects.filter(state=State.SENT).count() == 15
-    assert addresses(mail_log) == delivered  # nothing more went out
+    abandoned = report.abandoned
+    assert (abandoned.rows, abandoned.sent, abandoned.uncertain, abandoned.requeued) == (10, 4, 1, 5)
+    assert report.sent == 5
+    delivered = addresses(mail_log)
+    assert set(delivered.values()) == {1}  # nothing went out twice
+    assert set(delivered) == team(range(25)) - team([14])  # and every message but one went out
+    assert set(Message.objects.filter(state=State.UNCERTAIN).values_list("to_email", flat=True)) == team([14])
+    assert Message.objects.filter(state=State.SENT).count() == 24
+    stamped = Message.objects.filter(to_email__in=team(range(10, 14)))
+    assert all(message.sent_at == message.claimed_at for message in stamped)
+
+
+def team(numbers) -> set[str]:
+    return {f"team{n:03}@startup.example" for n in numbers}
+
+
+def test_worker_warm_shutdown_lets_the_sender_finish_its_chunk_and_claim_no_more(start_worker):
+    # `docker stop` sends SIGTERM to the worker's main process; the sender runs in a pool
+    # process. The mail backend sends that SIGTERM itself after the first delivery, so
+    # the shutdown begins while the first chunk of 5 is being handed over.
+    enqueue_decisions(20)
+    queue, mail_log = start_worker(stop_worker_after=1)
+
+    result = send_due_task.apply_async(kwargs={"chunk_size": 5}, queue=queue)
+    report = result.get(timeout=90)
+
+    assert (report["sent"], len(report["chunks"]), report["stopped_for_shutdown"]) == (5, 1, True)
+    assert addresses(mail_log) == Counter(team(range(5)))
+    assert Message.objects.filter(state=State.PENDING).count() == 15

@@ -1,0 +1,228 @@
+"""A sender killed outright mid-chunk: what the next run makes of the chunk, from its
+hand-over journal in the real Redis, against the real PostgreSQL.
+
+A SIGKILL cannot be sent to the test process itself, so these tests leave behind what
+one leaves: a chunk claimed by the real claim (rows "sending", journal opened) and the
+journal entries the real sender writes for the messages it handed over, then nothing.
+tests/notifications/test_worker.py kills a real Celery worker.
+"""
+
+import smtplib
+from datetime import timedelta
+
+import pytest
+import redis
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.enums import Role
+from notifications.enums import State
+from notifications.models import Message
+from notifications.services import (
+    ABANDONED_ERROR,
+    CLAIM_LEASE,
+    RETRY_DELAYS,
+    JournalUnavailable,
+    _claim,
+    _failure,
+    _journal_append,
+    _journal_key,
+    _Outcome,
+    outbox_send_due,
+)
+from tests.factories import make_user
+from tests.notifications.conftest import enqueue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def journal_redis(settings):
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def claim_chunk(count: int) -> tuple[list[Message], object]:
+    """`count` messages, claimed as one chunk by the sender's own claim; the killed
+    sender's state before it hands anything over."""
+    for _ in range(count):
+        enqueue(make_user(Role.INNOVATOR))
+    now = timezone.now()
+    batch, token = _claim(due_by=now, live_at=now, size=count)
+    assert len(batch) == count
+    return batch, token
+
+
+def handed_over(token, message: Message) -> None:
+    _journal_append(token, message.pk, _Outcome(State.SENT, timezone.now()))
+
+
+def refused(token, message: Message) -> None:
+    _journal_append(token, message.pk, _failure(message, smtplib.SMTPDataError(451, b"try again later")))
+
+
+def after_the_lease():
+    return time_machine.travel(timezone.now() + CLAIM_LEASE + timedelta(seconds=1), tick=False)
+
+
+def by_position(batch: list[Message]) -> list[tuple[str, int]]:
+    stored = {m.pk: m for m in Message.objects.all()}
+    return [(stored[m.pk].state, stored[m.pk].attempts) for m in batch]
+
+
+def test_journaled_messages_are_stamped_and_the_rest_sent_but_the_one_in_flight(mailer, journal_redis):
+    # Killed while handing over the 4th: the 1st and 3rd went out, the 2nd was refused.
+    batch, token = claim_chunk(6)
+    handed_over(token, batch[0])
+    refused(token, batch[1])
+    handed_over(token, batch[2])
+
+    with time_machine.travel(timezone.now() + CLAIM_LEASE - timedelta(seconds=1), tick=False):
+        assert outbox_send_due().abandoned.rows == 0  # the lease still runs
+    with after_the_lease():
+        recovery = outbox_send_due(max_chunks=0).abandoned
+
+    assert (recovery.rows, recovery.sent, recovery.retrying, recovery.uncertain, recovery.requeued) == (6, 2, 1, 1, 2)
+    assert recovery.journals_lost == 0
+    assert mail.outbox == []
+    assert by_position(batch) == [
+        (State.SENT, 1),
+        (State.PENDING, 1),  # refused: retried after its backoff
+        (State.SENT, 1),
+        (State.UNCERTAIN, 1),  # perhaps with the mail server when the sender died
+        (State.PENDING, 0),  # never handed over: as if never claimed
+        (State.PENDING, 0),
+    ]
+    first, second, _third, fourth = (Message.objects.get(pk=m.pk) for m in batch[:4])
+    assert first.sent_at == first.claimed_at
+    assert second.last_error == "SMTPDataError: (451, b'try again later')"
+    assert second.next_attempt_at == second.last_attempt_at + RETRY_DELAYS[0]
+    assert (fourth.last_error, fourth.claim_token, fourth.sent_at) == (ABANDONED_ERROR, None, None)
+    assert not journal_redis.exists(_journal_key(token))  # settled: the journal is gone
+
+    with after_the_lease():
+        outbox_send_due()  # the next run: the refused one (its backoff is over) and the rest
+
+    assert sorted(email.to[0] for email in mail.outbox) == sorted(m.to_email for m in [batch[1], *batch[4:]])
+    assert Message.objects.get(pk=fourth.pk).state == State.UNCERTAIN
+
+
+def test_killed_before_handing_anything_over_leaves_only_the_first_uncertain(mailer):
+    batch, _token = claim_chunk(3)
+
+    with after_the_lease():
+        report = outbox_send_due()
+
+    assert (report.abandoned.uncertain, report.abandoned.requeued, report.sent) == (1, 2, 2)
+    assert [state for state, _ in by_position(batch)] == [State.UNCERTAIN, State.SENT, State.SENT]
+
+
+def test_killed_after_the_last_message_resends_nothing(mailer):
+    batch, token = claim_chunk(3)
+    for message in batch:
+        handed_over(token, message)
+
+    with after_the_lease():
+        report = outbox_send_due()
+
+    assert (report.abandoned.sent, report.abandoned.uncertain, report.sent, mail.outbox) == (3, 0, 0, [])
+    assert by_position(batch) == [(State.SENT, 1)] * 3
+
+
+def test_a_lost_journal_entry_makes_its_message_uncertain_not_resent(mailer):
+    # The 2nd entry is missing (a Redis failover lost it) but the 3rd is there: the 2nd
+    # was handed over, with an outcome nobody knows.
+    batch, token = claim_chunk(5)
+    handed_over(token, batch[0])
+    handed_over(token, batch[2])
+
+    with after_the_lease():
+        report = outbox_send_due()
+
+    assert [state for state, _ in by_position(batch)] == [
+        State.SENT,
+        State.UNCERTAIN,
+        State.SENT,
+        State.UNCERTAIN,
+        State.SENT,
+    ]
+    assert sorted(email.to[0] for email in mail.outbox) == [batch[4].to_email]
+    assert report.abandoned.uncertain == 2
+
+
+def test_a_lost_journal_makes_the_whole_chunk_uncertain(mailer, journal_redis):
+    batch, token = claim_chunk(4)
+    handed_over(token, batch[0])
+    journal_redis.delete(_journal_key(token))  # Redis lost it (restart without its data)
+    handed_over(token, batch[1])  # later entries do not re-create it without its order
+
+    with after_the_lease():
+        report = outbox_send_due()
+
+    assert (report.abandoned.journals_lost, report.abandoned.uncertain, report.sent, mail.outbox) == (1, 4, 0, [])
+    assert {state for state, _ in by_position(batch)} == {State.UNCERTAIN}
+    assert not journal_redis.exists(_journal_key(token))
+
+
+def test_chunks_of_several_dead_senders_are_settled_each_from_its_own_journal(mailer):
+    first, first_token = claim_chunk(3)
+    second, second_token = claim_chunk(3)
+    handed_over(first_token, first[0])
+    for message in second:
+        handed_over(second_token, message)
+
+    with after_the_lease():
+        report = outbox_send_due()
+
+    assert [state for state, _ in by_position(first)] == [State.SENT, State.UNCERTAIN, State.SENT]
+    assert [state for state, _ in by_position(second)] == [State.SENT] * 3
+    assert (report.abandoned.rows, report.sent) == (6, 1)
+
+
+@pytest.mark.django_db(transaction=True)  # as in production: no test transaction, no savepoints
+@pytest.mark.parametrize("size", [6, 12, 40])
+def test_recovery_queries_do_not_grow_with_the_chunk(mailer, size):
+    batch, token = claim_chunk(size)
+    for message in batch[: size // 3]:
+        handed_over(token, message)
+    refused(token, batch[size // 3])
+
+    with after_the_lease(), CaptureQueriesContext(connection) as queries:
+        report = outbox_send_due(max_chunks=0)  # the recovery only
+
+    assert report.abandoned.rows == size
+    # Is anything abandoned; BEGIN, lock the rows, then in a savepoint one UPDATE for the
+    # sent, one for the refused and uncertain and one back to pending, COMMIT (8);
+    # then the run's expired and muted UPDATEs.
+    assert len(queries) == 11, [query["sql"][:30] for query in queries.captured_queries]
+
+
+def test_a_journal_write_failure_stops_the_chunk_and_stamps_what_is_known(mailer, settings):
+    messages = [enqueue(make_user(Role.INNOVATOR)) for _ in range(5)]
+
+    def redis_goes_down(email) -> None:
+        if len(mail.outbox) == 2:
+            settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+    mailer(on_send=redis_goes_down)
+
+    with pytest.raises(JournalUnavailable):
+        outbox_send_due()
+
+    # The 2nd went out but could not be journaled: it is stamped sent all the same,
+    # and nothing more is handed over without a journal.
+    assert [email.to[0] for email in mail.outbox] == [m.to_email for m in messages[:2]]
+    assert by_position(messages) == [(State.SENT, 1)] * 2 + [(State.PENDING, 0)] * 3
+
+
+def test_no_chunk_is_claimed_while_the_journal_cannot_be_written(mailer, settings):
+    enqueue(make_user(Role.INNOVATOR))
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+
+    with pytest.raises(JournalUnavailable):
+        outbox_send_due()
+
+    assert mail.outbox == []
+    assert Message.objects.get().state == State.PENDING  # the claim rolled back
