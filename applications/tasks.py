@@ -53,7 +53,8 @@ def plan_draft_reminders_chunk(*, application_ids: Sequence[int], now: datetime)
     cancel then finds the reminders. A draft being submitted right now is locked by
     its service: it is skipped rather than waited for, and a draft that stays a draft
     is planned on the next run (a reminder stays due until the next one's instant).
-    Still a draft is checked again under the lock.
+    The filters of draft_list_to_remind are applied again under the lock, so a draft
+    submitted since `application_ids` was read is not planned.
     """
     drafts = (
         draft_list_to_remind(now=now).filter(pk__in=application_ids).select_for_update(skip_locked=True, of=("self",))
