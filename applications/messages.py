@@ -9,22 +9,33 @@ Each message has a unique key, so calling twice stores one row:
 - invitation:<invitation>:<expiry>   (renewing an invitation sends it again)
 - submitted:<application>:<member>
 - withdrawn:<application>:<member>
-- draft-reminder:<application>:<member>:<T-7d|T-1d>
+- draft-reminder:<application>:<member>@<close>:<T-7d|T-1d>   (moving the close plans anew)
 
 Templates: templates/<template>_subject.txt (one line) and <template>_body.txt.
 They see the context plus recipient_name, portal_url and link_url.
 """
 
-from datetime import datetime
-from typing import Any
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from accounts.models import User
-from applications.enums import Eligibility
+from applications.enums import ApplicationStatus, Eligibility
 from applications.models import Application, Invitation
 from notifications.enums import Category
+from notifications.reminders import deadline_stamp
+from notifications.selectors import message_keys_pending
 from notifications.services import NewMessage, message_cancel_pending, message_enqueue_many
+
+if TYPE_CHECKING:
+    from applications.selectors import DraftReminder
+
+HOUR = timedelta(hours=1)
+MINUTE = timedelta(minutes=1)
 
 
 def _members(application: Application) -> list[User]:
@@ -54,7 +65,7 @@ def send_invitation(invitation: Invitation) -> int:
         messages=[
             NewMessage(
                 to=invitation.email,
-                key=f"invitation:{invitation.pk}:{invitation.expires_at:%Y%m%dT%H%M%S.%f}",
+                key=f"{_invitation_prefix(invitation)}{invitation.expires_at:%Y%m%dT%H%M%S.%f}",
                 kind="organisation-invitation",
                 category=Category.INVITATION,
                 template="applications/email/invitation",
@@ -67,6 +78,15 @@ def send_invitation(invitation: Invitation) -> int:
             )
         ]
     )
+
+
+def _invitation_prefix(invitation: Invitation) -> str:
+    return f"invitation:{invitation.pk}:"
+
+
+def cancel_invitation(invitation: Invitation) -> int:
+    """The invitation was revoked: its e-mail, if still queued, must not deliver the link."""
+    return message_cancel_pending(key_prefix=_invitation_prefix(invitation))
 
 
 def _confirm_to_members(application: Application, *, event: str, context: dict[str, Any]) -> int:
@@ -104,19 +124,63 @@ def cancel_draft_reminders(application: Application) -> int:
     return message_cancel_pending(key_prefix=f"draft-reminder:{application.pk}:")
 
 
-def draft_reminder(*, application: Application, user: User, key: str, label: str, due_at, expires_at) -> NewMessage:
-    context = _application_context(application)
-    context["days_left"] = int(label.removeprefix("T-").removesuffix("d")) if label.endswith("d") else None
+def cancel_stale_draft_reminders() -> int:
+    """Withdraw the queued draft reminders that no longer hold: their draft was
+    submitted, withdrawn or deleted, its programme unpublished, or the call's close
+    moved (staff extended it) so the reminder names a deadline that is gone.
+    Returns how many. The planning job calls it on each run."""
+    series: dict[str, tuple[int, str]] = {}  # the key prefix of one deadline's reminders -> (draft, close)
+    for key in message_keys_pending(key_prefix="draft-reminder:"):
+        head, at, rest = key.partition("@")  # draft-reminder:<application>:<member> @ <close>:<label>
+        if not at:
+            continue  # a key from before the close was part of it: left to expire
+        close = rest.partition(":")[0]
+        series[f"{head}@{close}:"] = (int(head.split(":")[1]), close)
+    if not series:
+        return 0
+    current = {
+        pk: deadline_stamp(closes_at)
+        for pk, closes_at in Application.objects.filter(
+            pk__in={application_id for application_id, _close in series.values()},
+            status=ApplicationStatus.DRAFT,
+            programme__published=True,
+        ).values_list("pk", "programme__closes_at")
+    }
+    return sum(
+        message_cancel_pending(key_prefix=prefix)
+        for prefix, (application_id, close) in series.items()
+        if current.get(application_id) != close
+    )
+
+
+def time_left_text(remaining: timedelta) -> str:
+    """ "3 days", "5 hours", "20 minutes": the time left to a deadline. Days are counted
+    to the nearest hour, so a reminder planned a few minutes after its instant still
+    says "7 days"; hours and minutes are never rounded up."""
+    if (hours := round(remaining / HOUR)) >= 24:
+        days = hours // 24
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    if (whole_hours := remaining // HOUR) >= 1:
+        return ngettext("%(count)d hour", "%(count)d hours", whole_hours) % {"count": whole_hours}
+    minutes = max(remaining // MINUTE, 1)
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
+def draft_reminder(reminder: DraftReminder) -> NewMessage:
+    context = _application_context(reminder.application)
+    # From the planning instant, not the offset: a draft begun three days before the
+    # close gets the "7 days" reminder, and it must say 3 days.
+    context["time_left"] = time_left_text(reminder.remaining)
     return NewMessage(
-        to=user,
-        key=key,
+        to=reminder.user,
+        key=reminder.key,
         kind="draft-reminder",
         category=Category.REMINDER,
         template="applications/email/draft_reminder",
         context=context,
-        link=reverse("applications:detail", args=[application.pk]),
-        due_at=due_at,
-        expires_at=expires_at,
+        link=reverse("applications:detail", args=[reminder.application.pk]),
+        due_at=reminder.due_at,
+        expires_at=reminder.expires_at,
     )
 
 

@@ -191,29 +191,47 @@ DRAFT_REMINDERS = ReminderPlan(before=(timedelta(days=7), timedelta(days=1)))
 
 @dataclass(frozen=True)
 class DraftReminder:
-    user_id: int
-    application_id: int
-    key: str  # draft-reminder:<application>:<member>:<T-7d|T-1d>: the outbox stores each once
+    application: Application  # with its programme, organisation and challenge
+    user: User
+    key: str  # draft-reminder:<application>:<member>@<close>:<T-7d|T-1d>: the outbox stores each once
     label: str  # "T-7d" or "T-1d"
     due_at: datetime
     expires_at: datetime | None
+    remaining: timedelta  # to the close, from the planning instant: what the message says is left
+
+    @property
+    def application_id(self) -> int:
+        return self.application.pk
+
+    @property
+    def user_id(self) -> int:
+        return self.user.pk
 
 
-def draft_reminders_due(*, now: datetime) -> list[DraftReminder]:
+def draft_list_to_remind(*, now: datetime) -> QuerySet[Application]:
+    """Unsubmitted drafts in a published programme that closes within the first reminder's
+    reach of `now` and has not closed: the drafts whose members may be due a reminder."""
+    return Application.objects.filter(
+        status=ApplicationStatus.DRAFT,
+        programme__published=True,
+        programme__closes_at__gt=now,
+        programme__closes_at__lte=now + max(DRAFT_REMINDERS.before),
+    )
+
+
+def draft_reminders_due(*, now: datetime, drafts: QuerySet[Application] | None = None) -> list[DraftReminder]:
     """The (member, draft, offset) reminders due at `now`: to every member of an
     organisation with an unsubmitted draft in a published programme that has not
     closed. Nothing once the draft is submitted or withdrawn, nothing from the close on.
+
+    `drafts` narrows draft_list_to_remind (the planner passes a locked chunk of it).
     """
-    earliest = max(DRAFT_REMINDERS.before)
     drafts = (
-        Application.objects.filter(
-            status=ApplicationStatus.DRAFT,
-            programme__published=True,
-            programme__closes_at__gt=now,
-            programme__closes_at__lte=now + earliest,
+        (draft_list_to_remind(now=now) if drafts is None else drafts)
+        .select_related("programme", "organisation", "challenge")
+        .prefetch_related(
+            Prefetch("organisation__memberships", queryset=Membership.objects.select_related("user").order_by("id"))
         )
-        .select_related("programme")
-        .prefetch_related(Prefetch("organisation__memberships", queryset=Membership.objects.order_by("id")))
         .order_by("id")
     )
     due: list[DraftReminder] = []
@@ -226,12 +244,13 @@ def draft_reminders_due(*, now: datetime) -> list[DraftReminder]:
             ):
                 due.append(
                     DraftReminder(
-                        user_id=membership.user_id,
-                        application_id=draft.pk,
+                        application=draft,
+                        user=membership.user,
                         key=reminder.key,
                         label=reminder.label,
                         due_at=reminder.due_at,
                         expires_at=reminder.expires_at,
+                        remaining=reminder.remaining,
                     )
                 )
     return due

@@ -279,6 +279,7 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        messages.cancel_invitation(invitation)
         audit_record(
             by=by,
             action="organisation.revoke_invitation",

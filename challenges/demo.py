@@ -2,7 +2,11 @@
 with the ten challenge areas of the 2025 call, and last year's closed programme.
 
 Idempotent: programmes are keyed on their slug, and an existing one is left as
-it is, so its dates do not move each time `make run` starts.
+it is, so its dates do not move each time `make run` starts. The one exception:
+when the current call has closed since it was seeded (a clone whose var/ data is
+older than the window), its close and the dates after it move forward again,
+through the staff service and audited as the demo manager's change, so the demo
+always has a call open.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -14,7 +18,13 @@ from django.utils import timezone
 from accounts.models import User
 from challenges.demo_statements import CHALLENGES, CRITERIA
 from challenges.models import Challenge, Programme, TechnologyArea
-from challenges.services import challenge_create, programme_create, programme_publish, rubric_update
+from challenges.services import (
+    challenge_create,
+    programme_create,
+    programme_publish,
+    programme_update,
+    rubric_update,
+)
 from challenges.technology_areas import PRIORITY_TECHNOLOGY_AREAS
 
 MANAGER_EMAIL = "manager@demo.example"
@@ -56,22 +66,32 @@ def _next_monday(day: date) -> date:
 
 
 def _current_programme(now: datetime, *, by: User | None) -> Programme:
-    """Open now: it opened three weeks ago and closes at noon UTC in three weeks."""
+    """Open now: it opened three weeks ago and closes at noon UTC in six days. Closing
+    soon, as a real call looks in its busiest week, so the drafts are within the
+    7-day reminder and `make run` shows the draft reminders going out."""
     today = now.astimezone(UTC).date()
-    closes_at = _at(today + timedelta(weeks=3), 12)
+    closes_at = _at(today + timedelta(days=6), 12)
     review_deadline = _at(closes_at.date() + timedelta(weeks=7), 17)
     decision_at = _at(review_deadline.date() + timedelta(weeks=3), 12)
-    return _programme(
+    later_dates = {
+        "closes_at": closes_at,
+        "review_deadline": review_deadline,
+        "decision_at": decision_at,
+        "cohort_starts_on": _next_monday(decision_at.date() + timedelta(weeks=3)),
+    }
+    programme = _programme(
         year=today.year,
         title=f"DIANA {today.year} Challenge Programme",
         description=CURRENT_DESCRIPTION,
         opens_at=_at(today - timedelta(weeks=3), 9),
-        closes_at=closes_at,
-        review_deadline=review_deadline,
-        decision_at=decision_at,
-        cohort_starts_on=_next_monday(decision_at.date() + timedelta(weeks=3)),
         by=by,
+        **later_dates,
     )
+    if programme.closes_at <= now:
+        # Seeded long enough ago that the call has closed: open it again. The opening
+        # stays, so the applications already submitted stay inside the window.
+        programme = programme_update(programme=programme, changes=later_dates, by=by)
+    return programme
 
 
 def _archive_programme(year: int, *, by: User | None) -> Programme:

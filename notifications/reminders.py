@@ -11,7 +11,7 @@ may run as often as it likes and each reminder is stored once.
         escalate_after=timedelta(days=3),
     )
     for reminder in REVIEW.due(deadline=assignment.deadline, key_prefix=f"review-reminder:{assignment.id}"):
-        ...  # reminder.key == "review-reminder:42:T-2d", reminder.is_escalation, ...
+        ...  # reminder.key == "review-reminder:42@20261220T170000Z:T-2d", reminder.remaining, ...
 
 Rules, each tested at its exact instant and one second before:
 - A reminder is due from its instant `deadline + offset` (inclusive).
@@ -23,13 +23,21 @@ Rules, each tested at its exact instant and one second before:
   not returned, and the sender drops a stored one that expires unsent.
 - The escalation (to other people, such as staff) is separate from the series:
   it is returned from `deadline + escalate_after` on, and never expires.
+- The key carries the deadline instant: `<prefix>@<deadline>:<label>`. When staff
+  move a deadline, the reminders for the new one get new keys and are sent, where
+  reused keys would have been taken for already sent. `<prefix>:` still matches
+  every reminder of the item, so a cancel by prefix keeps working; the reminders
+  of one deadline share `series_prefix(key_prefix, deadline)`.
+- `remaining` is the time left to the deadline when the reminder was planned, so
+  a reminder first planned late (a draft begun three days before the close gets
+  the "7 days" reminder) says how long is really left, not the offset's label.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
@@ -46,13 +54,24 @@ def offset_label(offset: timedelta) -> str:
     return f"T{sign}{seconds}s"
 
 
+def deadline_stamp(deadline: datetime) -> str:
+    """The deadline instant as it appears in keys: 20261220T170000Z (UTC, to the second)."""
+    return deadline.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def series_prefix(key_prefix: str, deadline: datetime) -> str:
+    """The key prefix shared by every reminder of `key_prefix` for this deadline."""
+    return f"{key_prefix}@{deadline_stamp(deadline)}:"
+
+
 @dataclass(frozen=True)
 class DueReminder:
-    key: str
+    key: str  # <prefix>@<deadline>:<label>
     label: str  # "T-7d", "T+2d" or "escalation"
     due_at: datetime
     expires_at: datetime | None
     deadline: datetime
+    remaining: timedelta  # deadline - the planning instant; negative once overdue
     is_overdue: bool = False
     is_escalation: bool = False
 
@@ -93,24 +112,25 @@ class ReminderPlan:
         if latest is not None:
             found.append(latest)
         if self.escalate_after is not None and now >= deadline + self.escalate_after:
-            found.append(self._escalation(deadline=deadline, key_prefix=key_prefix))
+            found.append(self._escalation(deadline=deadline, key_prefix=key_prefix, now=now))
         return found
 
     def timeline(self, *, deadline: datetime, key_prefix: str, until: datetime) -> list[DueReminder]:
-        """Every reminder of the plan due up to `until`, in time order (for pages and tests)."""
+        """Every reminder of the plan due up to `until`, in time order (for pages and tests),
+        each as if planned at its own instant."""
         reminders = [
-            self._before_reminder(deadline=deadline, key_prefix=key_prefix, index=index)
+            self._before_reminder(deadline=deadline, key_prefix=key_prefix, index=index, now=None)
             for index in range(len(self.before))
         ]
         count = 1
         while self.overdue_every is not None and (self.overdue_max is None or count <= self.overdue_max):
-            reminder = self._overdue_reminder(deadline=deadline, key_prefix=key_prefix, count=count)
+            reminder = self._overdue_reminder(deadline=deadline, key_prefix=key_prefix, count=count, now=None)
             if reminder.due_at > until:
                 break
             reminders.append(reminder)
             count += 1
         if self.escalate_after is not None:
-            reminders.append(self._escalation(deadline=deadline, key_prefix=key_prefix))
+            reminders.append(self._escalation(deadline=deadline, key_prefix=key_prefix, now=None))
         return sorted((r for r in reminders if r.due_at <= until), key=lambda r: (r.due_at, r.is_escalation))
 
     # --- internals ---------------------------------------------------------------------
@@ -120,47 +140,56 @@ class ReminderPlan:
             # The latest offset whose instant has come; it expires at the next one.
             for index in range(len(self.before) - 1, -1, -1):
                 if now >= deadline - self.before[index]:
-                    return self._before_reminder(deadline=deadline, key_prefix=key_prefix, index=index)
+                    return self._before_reminder(deadline=deadline, key_prefix=key_prefix, index=index, now=now)
             return None
         if self.overdue_every is None:
             return None
         count = (now - deadline) // self.overdue_every  # whole periods overdue
         if count < 1 or (self.overdue_max is not None and count > self.overdue_max):
             return None
-        return self._overdue_reminder(deadline=deadline, key_prefix=key_prefix, count=count)
+        return self._overdue_reminder(deadline=deadline, key_prefix=key_prefix, count=count, now=now)
 
-    def _before_reminder(self, *, deadline: datetime, key_prefix: str, index: int) -> DueReminder:
+    # `now` is the planning instant; None (the timeline) plans each reminder at its due_at.
+
+    def _before_reminder(self, *, deadline: datetime, key_prefix: str, index: int, now: datetime | None) -> DueReminder:
         following = deadline - self.before[index + 1] if index + 1 < len(self.before) else deadline
+        due_at = deadline - self.before[index]
         label = offset_label(-self.before[index])
         return DueReminder(
-            key=f"{key_prefix}:{label}",
+            key=f"{series_prefix(key_prefix, deadline)}{label}",
             label=label,
-            due_at=deadline - self.before[index],
+            due_at=due_at,
             expires_at=following,
             deadline=deadline,
+            remaining=deadline - (now or due_at),
         )
 
-    def _overdue_reminder(self, *, deadline: datetime, key_prefix: str, count: int) -> DueReminder:
+    def _overdue_reminder(
+        self, *, deadline: datetime, key_prefix: str, count: int, now: datetime | None
+    ) -> DueReminder:
         assert self.overdue_every is not None
         due_at = deadline + count * self.overdue_every
         label = offset_label(due_at - deadline)
         return DueReminder(
-            key=f"{key_prefix}:{label}",
+            key=f"{series_prefix(key_prefix, deadline)}{label}",
             label=label,
             due_at=due_at,
             expires_at=due_at + self.overdue_every,
             deadline=deadline,
+            remaining=deadline - (now or due_at),
             is_overdue=True,
         )
 
-    def _escalation(self, *, deadline: datetime, key_prefix: str) -> DueReminder:
+    def _escalation(self, *, deadline: datetime, key_prefix: str, now: datetime | None) -> DueReminder:
         assert self.escalate_after is not None
+        due_at = deadline + self.escalate_after
         return DueReminder(
-            key=f"{key_prefix}:{ESCALATION_LABEL}",
+            key=f"{series_prefix(key_prefix, deadline)}{ESCALATION_LABEL}",
             label=ESCALATION_LABEL,
-            due_at=deadline + self.escalate_after,
+            due_at=due_at,
             expires_at=None,
             deadline=deadline,
+            remaining=deadline - (now or due_at),
             is_overdue=True,
             is_escalation=True,
         )

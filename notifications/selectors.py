@@ -48,3 +48,15 @@ def outbox_list(*, filter_name: str = "attention", search: str = "") -> QuerySet
 def outbox_filter_counts() -> dict[str, int]:
     """How many rows each tab holds, in one query."""
     return Message.objects.aggregate(**{name: Count("id", filter=q) for name, q in OUTBOX_FILTERS.items()})
+
+
+def message_keys_pending(*, key_prefix: str) -> list[str]:
+    """The keys of the unsent messages whose key starts with `key_prefix`, so a planning
+    job can find the queued reminders that no longer hold (message_cancel_pending)."""
+    if not key_prefix:
+        raise ValueError("key_prefix must not be empty")
+    return list(
+        Message.objects.filter(key__startswith=key_prefix, state=State.PENDING)
+        .order_by("key")
+        .values_list("key", flat=True)
+    )

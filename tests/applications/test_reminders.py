@@ -3,15 +3,25 @@ organisation with an unsubmitted draft; nothing once submitted or withdrawn, or
 from the close on (DESIGN §8, issue 5). Timed at the exact instants."""
 
 import datetime
+import threading
+import time
+from collections.abc import Callable
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 
-from applications.selectors import draft_reminders_due
+from accounts.enums import Role
+from applications.enums import ApplicationStatus
+from applications.messages import time_left_text
+from applications.models import ReferenceCounter
+from applications.selectors import draft_list_to_remind, draft_reminders_due
 from applications.services import application_submit, application_withdraw
-from applications.tasks import plan_draft_reminders
+from applications.tasks import plan_draft_reminders, plan_draft_reminders_chunk
+from challenges.services import programme_update
 from notifications.enums import Category, State
 from notifications.models import Message
+from notifications.services import NewMessage, message_enqueue_many
 from tests.applications.conftest import deliver
 from tests.applications.factories import (
     ApplicationFactory,
@@ -21,7 +31,8 @@ from tests.applications.factories import (
     add_member,
     attach_pitch_deck,
 )
-from tests.factories import UserFactory
+from tests.challenges.factories import published_programme
+from tests.factories import UserFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +57,7 @@ def draft():
 
 
 def due_at(instant) -> list[tuple[str, str]]:
-    return sorted((r.key.rsplit(":", 2)[1], r.label) for r in draft_reminders_due(now=instant))
+    return sorted((str(r.user_id), r.label) for r in draft_reminders_due(now=instant))
 
 
 def member_ids(application) -> list[str]:
@@ -77,7 +88,7 @@ def test_reminder_carries_a_unique_key_and_its_window(draft):
 
     owner_id = draft.organisation.memberships.get(role="owner").user_id
     reminder = next(r for r in reminders if r.user_id == owner_id)
-    assert reminder.key == f"draft-reminder:{draft.pk}:{owner_id}:T-7d"
+    assert reminder.key == f"draft-reminder:{draft.pk}:{owner_id}@20260711T120000Z:T-7d"
     assert (reminder.due_at, reminder.expires_at) == (CLOSES - 7 * DAY, CLOSES - DAY)
 
 
@@ -148,7 +159,7 @@ def test_reminder_text_names_the_close_and_links_the_draft(draft):
         message = next(m for m in deliver() if m.to == ["owner@example.org"])
 
     assert "Dear Ingrid Solberg" in message.body
-    assert "The call closes at 11 July 2026, 12:00 UTC." in message.body
+    assert "The call closes at 11 July 2026, 12:00 UTC, in 1 day." in message.body
     assert f"/applications/{draft.pk}/" in message.body
     stored = Message.objects.get(recipient__email="owner@example.org")
     assert (stored.category, stored.expires_at) == (Category.REMINDER, CLOSES)
@@ -171,6 +182,192 @@ def test_submitting_cancels_a_reminder_planned_but_not_yet_sent(draft):
 
     assert [m.subject for m in sent if "left" in m.subject] == []
     assert set(Message.objects.filter(kind="draft-reminder").values_list("state", flat=True)) == {State.CANCELLED}
+
+
+def test_withdrawing_cancels_a_reminder_planned_but_not_yet_sent(draft):
+    with time_machine.travel(CLOSES - DAY, tick=False):
+        plan_draft_reminders()
+        application_withdraw(application=draft, by=draft.created_by)
+        sent = deliver()
+
+    assert [m.subject for m in sent if "left" in m.subject] == []
+    assert set(Message.objects.filter(kind="draft-reminder").values_list("state", flat=True)) == {State.CANCELLED}
+
+
+def test_a_draft_begun_three_days_before_the_close_is_told_three_days(draft):
+    late = ApplicationFactory(
+        organisation=draft.organisation, challenge=ChallengeFactory(programme=draft.programme), title="Late start"
+    )
+    draft.delete()
+
+    with time_machine.travel(CLOSES - 3 * DAY, tick=False):
+        plan_draft_reminders()
+        message = next(m for m in deliver() if m.to == ["owner@example.org"])
+
+    assert Message.objects.get(recipient__email="owner@example.org").key.endswith(":T-7d")
+    assert message.subject == '[DIANA] 3 days left: "Late start" is not submitted yet'
+    assert "The call closes at 11 July 2026, 12:00 UTC, in 3 days." in message.body
+    assert f"/applications/{late.pk}/" in message.body
+
+
+@pytest.mark.parametrize(
+    ("remaining", "text"),
+    [
+        (7 * DAY, "7 days"),
+        (7 * DAY - datetime.timedelta(minutes=14), "7 days"),  # the beat runs every 15 minutes
+        (3 * DAY + datetime.timedelta(hours=20), "3 days"),  # days are not rounded up
+        (DAY - datetime.timedelta(minutes=29), "1 day"),
+        (DAY - datetime.timedelta(minutes=31), "23 hours"),
+        (datetime.timedelta(hours=1, minutes=59), "1 hour"),
+        (datetime.timedelta(minutes=59), "59 minutes"),
+        (datetime.timedelta(minutes=1), "1 minute"),
+        (SECOND, "1 minute"),
+    ],
+)
+def test_time_left_is_worded_in_days_then_hours_then_minutes(remaining, text):
+    assert time_left_text(remaining) == text
+
+
+def test_an_extended_deadline_gets_its_own_reminders_and_the_stale_one_is_withdrawn(draft):
+    # Staff edit only a programme that stays publishable: move the draft to one.
+    programme = published_programme(opens_at=OPENS, closes_at=CLOSES)
+    ApplicationFactory(organisation=draft.organisation, challenge=programme.challenges.get())
+    draft.delete()
+    extended = CLOSES + 14 * DAY
+    manager = make_user(Role.PROGRAMME_MANAGER)
+    before_the_extension = run_beat_at(CLOSES - 7 * DAY)
+    with time_machine.travel(CLOSES - DAY, tick=False):
+        plan_draft_reminders()  # the "1 day left" is queued, and not yet sent when...
+        programme_update(programme=programme, changes={"closes_at": extended}, by=manager)
+        plan_draft_reminders()  # ...the next run finds that the close has moved
+        stale = deliver()
+
+    assert [to for to, _subject in before_the_extension] == ["member@example.org", "owner@example.org"]
+    assert stale == []
+    assert set(Message.objects.filter(key__contains="@20260711T120000Z:T-1d").values_list("state", flat=True)) == {
+        State.CANCELLED
+    }
+    assert run_beat_at(extended - 7 * DAY) == [
+        ("member@example.org", f'7 days left: "{TITLE}" is not submitted yet'),
+        ("owner@example.org", f'7 days left: "{TITLE}" is not submitted yet'),
+    ]
+    assert run_beat_at(extended - DAY) == [
+        ("member@example.org", f'1 day left: "{TITLE}" is not submitted yet'),
+        ("owner@example.org", f'1 day left: "{TITLE}" is not submitted yet'),
+    ]
+
+
+def test_a_draft_submitted_after_the_planner_read_it_is_not_planned(draft):
+    now = CLOSES - DAY
+    with time_machine.travel(now, tick=False):
+        ids = list(draft_list_to_remind(now=now).values_list("id", flat=True))
+        attach_pitch_deck(draft)
+        application_submit(application=draft, by=draft.created_by)
+
+        stored = plan_draft_reminders_chunk(application_ids=ids, now=now)
+
+    assert (ids, stored) == ([draft.pk], 0)
+
+
+def _waiting_on_locks() -> int:
+    """How many connections to the test database wait for a lock held by another."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def _wait_until(condition: Callable[[], bool], what: str) -> None:
+    for _ in range(1000):
+        if condition():
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"gave up waiting until {what}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_racing_the_planner_still_cancels_the_reminder(draft):
+    """The race, step by step on four connections, each held where it matters:
+
+    1. the planner has read (and locked) the draft, and waits to insert its reminders
+       (held by an uncommitted row with the same key on another connection);
+    2. the draft is submitted: its cancel must run after the planner's insert commits,
+       or it finds nothing. The submission then waits on the reference counter (held)
+       until the planner has finished, so nothing else withdraws the reminder.
+    Without the planner's lock the submission cancels before the insert, and the
+    reminder stays queued."""
+    now = CLOSES - 3 * DAY
+    owner = draft.created_by
+    ReferenceCounter.objects.create(year=draft.programme.year)
+    with time_machine.travel(now, tick=False):
+        attach_pitch_deck(draft)
+        owner_key = next(r.key for r in draft_reminders_due(now=now) if r.user_id == owner.pk)
+    errors: list[BaseException] = []
+    release_key, release_counter = threading.Event(), threading.Event()
+    key_held, counter_held = threading.Event(), threading.Event()
+
+    def in_thread(work: Callable[[], None]) -> threading.Thread:
+        def run():
+            try:
+                with time_machine.travel(now, tick=False):
+                    work()
+            except BaseException as error:  # reported below
+                errors.append(error)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    def hold_the_key():
+        with transaction.atomic():
+            message_enqueue_many(
+                messages=[
+                    NewMessage(
+                        to=owner,
+                        key=owner_key,
+                        kind="draft-reminder",
+                        category=Category.REMINDER,
+                        template="notifications/messages/notice",
+                        context={"title": "held", "text": "held"},
+                    )
+                ]
+            )
+            key_held.set()
+            release_key.wait(timeout=30)
+            transaction.set_rollback(True)
+
+    def hold_the_counter():
+        with transaction.atomic():
+            ReferenceCounter.objects.select_for_update().get(year=draft.programme.year)
+            counter_held.set()
+            release_counter.wait(timeout=30)
+
+    holders = [in_thread(hold_the_key), in_thread(hold_the_counter)]
+    try:
+        key_held.wait(timeout=30)
+        counter_held.wait(timeout=30)
+        planner = in_thread(plan_draft_reminders)
+        _wait_until(lambda: _waiting_on_locks() == 1, "the planner waits to insert")
+        submission = in_thread(lambda: application_submit(application=draft, by=owner))
+        _wait_until(lambda: _waiting_on_locks() == 2, "the submission waits too")
+        release_key.set()
+        planner.join(timeout=30)
+        release_counter.set()
+        submission.join(timeout=30)
+    finally:
+        release_key.set()
+        release_counter.set()
+        for holder in holders:
+            holder.join(timeout=30)
+
+    assert errors == []
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.ELIGIBLE
+    assert list(Message.objects.filter(kind="draft-reminder", state=State.PENDING).values_list("key", flat=True)) == []
+    assert Message.objects.filter(kind="draft-reminder", state=State.CANCELLED).count() == 2
 
 
 def test_a_seven_day_reminder_not_sent_before_the_one_day_mark_expires(draft):

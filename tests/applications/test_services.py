@@ -111,6 +111,19 @@ def test_inviting_the_same_address_again_renews_the_invitation_and_sends_it_agai
     assert Message.objects.filter(to_email="kari@example.org").count() == 2
 
 
+def test_revoking_an_invitation_withdraws_its_e_mail_if_not_yet_sent():
+    owner = UserFactory()
+    organisation = OrganisationFactory(owner=owner)
+    revoked = services.invitation_create(organisation=organisation, email="kari@example.org", by=owner)
+    services.invitation_create(organisation=organisation, email="per@example.org", by=owner)
+
+    services.invitation_revoke(invitation=revoked, by=owner)
+    sent = deliver()
+
+    assert [message.to for message in sent] == [["per@example.org"]]
+    assert Message.objects.get(to_email="kari@example.org").state == State.CANCELLED
+
+
 def test_inviting_a_member_is_refused():
     owner = UserFactory()
     organisation = OrganisationFactory(owner=owner)

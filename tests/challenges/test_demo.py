@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -73,3 +73,29 @@ def test_demo_seed_is_idempotent():
     _seed()
 
     assert (Programme.objects.count(), Challenge.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_a_demo_call_that_has_closed_since_it_was_seeded_is_opened_again(client):
+    seeded_at = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    with time_machine.travel(seeded_at, tick=False):
+        _seed()
+    first = Programme.objects.get(slug="diana-2026")
+
+    with time_machine.travel(seeded_at + timedelta(days=30), tick=False):
+        _seed()
+        current = Programme.objects.get(slug="diana-2026")
+        status = current.status()
+        response = client.get(reverse("challenges:list"))
+        home = client.get(reverse("home"))
+
+    assert (first.closes_at, first.status(seeded_at + timedelta(days=30))) == (
+        datetime(2026, 3, 8, 12, tzinfo=UTC),
+        ProgrammeStatus.CLOSED,
+    )
+    assert status == ProgrammeStatus.OPEN
+    assert (current.opens_at, current.closes_at) == (first.opens_at, datetime(2026, 4, 7, 12, tzinfo=UTC))
+    assert [c.title for c in response.context["page"].object_list] == TEN_AREAS_OF_2025
+    assert list(home.context["open_programmes"]) == [current]
+    moved = AuditEvent.objects.get(action="programme.update", target_id=str(current.pk))
+    assert moved.actor.email == "manager@demo.example"
+    assert moved.after["closes_at"] == "2026-04-07T12:00:00+00:00"

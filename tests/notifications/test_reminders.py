@@ -1,12 +1,12 @@
 """The reminder helper, at the exact instants: each reminder is due at its instant and
 not one second before (CONVENTIONS: time-dependent rules)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 import time_machine
 
-from notifications.reminders import ReminderPlan, offset_label
+from notifications.reminders import ReminderPlan, deadline_stamp, offset_label, series_prefix
 
 DAY = timedelta(days=1)
 SECOND = timedelta(seconds=1)
@@ -44,11 +44,13 @@ def test_review_reminder_is_due_at_its_instant_and_not_one_second_before(instant
     assert label in at
 
 
-def test_review_reminder_key_names_the_item_and_the_offset():
+def test_review_reminder_key_names_the_item_the_deadline_and_the_offset():
     with time_machine.travel(DEADLINE - 2 * DAY, tick=False):
         (reminder,) = REVIEW.due(deadline=DEADLINE, key_prefix="review-reminder:42")
 
-    assert reminder.key == "review-reminder:42:T-2d"
+    assert reminder.key == "review-reminder:42@20260711T120000Z:T-2d"
+    assert reminder.key.startswith("review-reminder:42:") is False
+    assert reminder.key.startswith(series_prefix("review-reminder:42", DEADLINE))
     assert reminder.due_at == DEADLINE - 2 * DAY
     assert reminder.expires_at == DEADLINE - DAY
     assert (reminder.is_overdue, reminder.is_escalation) == (False, False)
@@ -79,7 +81,7 @@ def test_overdue_reminder_expires_at_the_next_one():
     with time_machine.travel(DEADLINE + 2 * DAY + timedelta(hours=5), tick=False):
         (reminder,) = REVIEW.due(deadline=DEADLINE, key_prefix="r")
 
-    assert reminder.key == "r:T+2d"
+    assert reminder.key == "r@20260711T120000Z:T+2d"
     assert reminder.is_overdue
     assert (reminder.due_at, reminder.expires_at) == (DEADLINE + 2 * DAY, DEADLINE + 3 * DAY)
 
@@ -90,8 +92,11 @@ def test_escalation_is_due_three_days_overdue_and_not_one_second_before():
     with time_machine.travel(DEADLINE + 3 * DAY, tick=False):
         at = REVIEW.due(deadline=DEADLINE, key_prefix="review-reminder:42")
 
-    assert [r.key for r in before] == ["review-reminder:42:T+2d"]
-    assert [r.key for r in at] == ["review-reminder:42:T+3d", "review-reminder:42:escalation"]
+    assert [r.key for r in before] == ["review-reminder:42@20260711T120000Z:T+2d"]
+    assert [r.key for r in at] == [
+        "review-reminder:42@20260711T120000Z:T+3d",
+        "review-reminder:42@20260711T120000Z:escalation",
+    ]
     escalation = at[1]
     assert escalation.is_escalation
     assert escalation.due_at == DEADLINE + 3 * DAY
@@ -183,3 +188,53 @@ def test_plan_rejects_offsets_after_the_deadline():
 def test_plan_rejects_a_naive_deadline():
     with pytest.raises(ValueError, match="aware"):
         REVIEW.due(deadline=datetime(2026, 7, 11, 12, 0), key_prefix="x")
+
+
+def test_a_moved_deadline_gives_new_keys_so_its_reminders_are_not_taken_for_sent():
+    extended = DEADLINE + 14 * DAY
+    now = DEADLINE - DAY
+
+    (old,) = REVIEW.due(deadline=DEADLINE, key_prefix="review-reminder:42", now=now)
+    (new,) = REVIEW.due(deadline=extended, key_prefix="review-reminder:42", now=extended - DAY)
+
+    assert (old.label, new.label) == ("T-1d", "T-1d")
+    assert (old.key, new.key) == (
+        "review-reminder:42@20260711T120000Z:T-1d",
+        "review-reminder:42@20260725T120000Z:T-1d",
+    )
+
+
+def test_deadline_stamp_is_the_utc_instant_to_the_second():
+    oslo = timezone(timedelta(hours=2))
+
+    assert deadline_stamp(datetime(2026, 7, 11, 14, 0, 5, tzinfo=oslo)) == "20260711T120005Z"
+    assert series_prefix("draft-reminder:7:3", DEADLINE) == "draft-reminder:7:3@20260711T120000Z:"
+
+
+@pytest.mark.parametrize(
+    ("planned_at", "label", "remaining"),
+    [
+        (DEADLINE - 7 * DAY, "T-7d", 7 * DAY),
+        (DEADLINE - 3 * DAY, "T-7d", 3 * DAY),  # first planned late: the truth, not the label
+        (DEADLINE - timedelta(hours=5), "T-1d", timedelta(hours=5)),
+        (DEADLINE + 2 * DAY + timedelta(hours=1), "T+2d", -(2 * DAY + timedelta(hours=1))),
+    ],
+)
+def test_remaining_is_the_time_left_when_planned_not_the_offset(planned_at, label, remaining):
+    (reminder,) = REVIEW.due(deadline=DEADLINE, key_prefix="r", now=planned_at)
+
+    assert (reminder.label, reminder.remaining) == (label, remaining)
+
+
+def test_timeline_reminders_are_planned_at_their_own_instants():
+    timeline = REVIEW.timeline(deadline=DEADLINE, key_prefix="a", until=DEADLINE + 3 * DAY)
+
+    assert [(r.label, r.remaining) for r in timeline] == [
+        ("T-7d", 7 * DAY),
+        ("T-2d", 2 * DAY),
+        ("T-1d", DAY),
+        ("T+1d", -DAY),
+        ("T+2d", -2 * DAY),
+        ("T+3d", -3 * DAY),
+        ("escalation", -3 * DAY),
+    ]
