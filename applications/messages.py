@@ -17,13 +17,15 @@ They see the context plus recipient_name, portal_url and link_url.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from applications.eligibility import stored_message
 from applications.enums import ApplicationStatus, Eligibility
 from applications.models import Application, Invitation
 from notifications.enums import Category
@@ -45,7 +47,7 @@ def _members(application: Application) -> list[User]:
 
 
 def _deadline_text(instant: datetime) -> str:
-    return instant.strftime("%d %B %Y, %H:%M UTC")
+    return date_format(instant.astimezone(UTC), "j F Y, H:i") + " UTC"
 
 
 def _application_context(application: Application) -> dict[str, Any]:
@@ -111,7 +113,7 @@ def _confirm_to_members(application: Application, *, event: str, context: dict[s
 def send_submission_confirmation(application: Application) -> int:
     context = _application_context(application)
     context["eligible"] = application.eligibility == Eligibility.ELIGIBLE
-    context["problems"] = [problem["message"] for problem in application.eligibility_problems]
+    context["problems"] = [stored_message(problem) for problem in application.eligibility_problems]
     return _confirm_to_members(application, event="submitted", context=context)
 
 

@@ -11,7 +11,7 @@ class Message(models.Model):
     """One message to one person: a row of the outbox (DESIGN §8).
 
     Written only through notifications.services. The key names the event
-    ("review-reminder:<assignment>:T-7d"), so enqueueing the same event twice
+    ("review-reminder:<assignment>@<deadline>:T-7d"), so enqueueing the same event twice
     stores one row. Subject and bodies are rendered once, at enqueue time, so what
     was sent is what is stored.
     """

@@ -25,8 +25,8 @@ Rules, each tested at its exact instant and one second before:
   it is returned from `deadline + escalate_after` on, and never expires.
 - The key carries the deadline instant: `<prefix>@<deadline>:<label>`. When staff
   move a deadline, the reminders for the new one get new keys and are sent, where
-  reused keys would have been taken for already sent. `<prefix>:` still matches
-  every reminder of the item, so a cancel by prefix keeps working; the reminders
+  reused keys would have been taken for already sent. `<prefix>@` matches every
+  reminder of the item, whatever its deadline, so cancel with that; the reminders
   of one deadline share `series_prefix(key_prefix, deadline)`.
 - `remaining` is the time left to the deadline when the reminder was planned, so
   a reminder first planned late (a draft begun three days before the close gets

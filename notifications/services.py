@@ -48,13 +48,14 @@ harmless, and `expires_at` stops a reminder that is no longer true.
                     batch.append(NewMessage(
                         to=member, key=due.key, kind="draft-reminder", category=Category.REMINDER,
                         template="applications/messages/draft_reminder",
-                        context={"title": application.title, "closes_at": application.programme.closes_at},
+                        context={"title": application.title, "time_left": time_left_text(due.remaining)},
                         due_at=due.due_at, expires_at=due.expires_at,
                     ))
         return message_enqueue_many(messages=batch)
 
-When the item leaves the state the reminders are about (a draft is submitted or
-withdrawn), call `message_cancel_pending(key_prefix=f"draft-reminder:{application.id}:")`
+Keys come out as `<key_prefix>@<deadline>:<label>`, so a moved deadline gets new
+reminders. When the item leaves the state the reminders are about (a draft is
+submitted or withdrawn), call `message_cancel_pending(key_prefix=f"{key_prefix}@")`
 in the same transaction, so a reminder that is queued but not yet sent never goes.
 
 Exactly once, and what a crash costs: see the notes above `outbox_send_due`.

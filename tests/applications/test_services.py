@@ -2,13 +2,14 @@
 
 import re
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.utils import translation
 
 from accounts.models import AuditEvent
-from applications import services
+from applications import eligibility, messages, services
 from applications.enums import ApplicationStatus, Eligibility, MemberRole, TransitionError
 from applications.models import Application, Invitation, Membership, Organisation, ReferenceCounter
 from notifications.enums import Category, State
@@ -393,6 +394,31 @@ def test_submission_confirmation_reaches_every_member_with_the_reference():
     assert "Dear Ingrid Solberg" in first.body
     assert f"Reference: {application.reference}" in first.body
     assert f"/applications/{application.pk}/" in first.body
+
+
+def test_an_ineligible_submission_confirmation_lists_each_problem_in_words():
+    owner = UserFactory(email="hq@example.org")
+    organisation = OrganisationFactory(owner=owner, hq_nation="CH")  # not an Ally
+    application = ApplicationFactory(organisation=organisation, created_by=owner)
+    attach_pitch_deck(application)
+
+    application = services.application_submit(application=application, by=owner)
+
+    assert application.eligibility == Eligibility.INELIGIBLE
+    assert [problem["rule"] for problem in application.eligibility_problems] == ["nation"]
+    body = deliver()[0].body
+    assert "The eligibility check found these problems:" in body
+    for problem in application.eligibility_problems:
+        assert f"- {eligibility.stored_message(problem)}" in body
+
+
+def test_deadlines_in_messages_name_the_month_in_the_active_language():
+    instant = datetime(2026, 12, 20, 17, 0, tzinfo=UTC)
+
+    with translation.override("fr"):
+        assert messages._deadline_text(instant) == "20 décembre 2026, 17:00 UTC"
+    with translation.override("en"):
+        assert messages._deadline_text(instant) == "20 December 2026, 17:00 UTC"
 
 
 def test_concurrent_submissions_get_distinct_consecutive_references(transactional_db):
