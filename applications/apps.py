@@ -9,4 +9,4 @@ class ApplicationsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the object permissions with rules (its autodiscovery looks for
         # rules.py; ours follow CONVENTIONS and live in permissions.py).
-        from applications import permissions  # noqa: F401
+        from applications import permissions, signals  # noqa: F401

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.audit import audit_record
 from accounts.models import Ally, User
 from challenges.models import Challenge, Criterion, Programme, TechnologyArea
+from challenges.signals import programme_close_changed
 
 
 class ChallengesError(Exception):
@@ -219,6 +220,8 @@ def programme_update(
         if new_nations != old_nations:
             programme.eligible_nations.set(nations)
 
+    if "closes_at" in changed:
+        programme_close_changed.send(sender=Programme, programme=programme)
     if changed or new_nations != old_nations:
         _ensure_still_publishable(programme)
         after = _snapshot(programme, PROGRAMME_FIELDS)
@@ -263,6 +266,7 @@ def programme_unpublish(*, programme: Programme, by: User | None, reason: str = 
         raise ChallengesError(_("This programme is not published."))
     programme.published = False
     programme.save(update_fields=["published", "updated_at"])
+    programme_close_changed.send(sender=Programme, programme=programme)
     audit_record(
         by=by,
         action="programme.unpublish",

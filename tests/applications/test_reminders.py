@@ -18,7 +18,7 @@ from applications.models import ReferenceCounter
 from applications.selectors import draft_list_to_remind, draft_reminders_due
 from applications.services import application_submit, application_withdraw
 from applications.tasks import plan_draft_reminders, plan_draft_reminders_chunk
-from challenges.services import programme_update
+from challenges.services import programme_unpublish, programme_update
 from notifications.enums import Category, State
 from notifications.models import Message
 from notifications.services import NewMessage, message_enqueue_many
@@ -239,8 +239,8 @@ def test_an_extended_deadline_gets_its_own_reminders_and_the_stale_one_is_withdr
     with time_machine.travel(CLOSES - DAY, tick=False):
         plan_draft_reminders()  # the "1 day left" is queued, and not yet sent when...
         programme_update(programme=programme, changes={"closes_at": extended}, by=manager)
-        plan_draft_reminders()  # ...the next run finds that the close has moved
-        stale = deliver()
+        stale = deliver()  # ...staff move the close: it is withdrawn then, before the next planning run
+        plan_draft_reminders()
 
     assert [to for to, _subject in before_the_extension] == ["member@example.org", "owner@example.org"]
     assert stale == []
@@ -255,6 +255,21 @@ def test_an_extended_deadline_gets_its_own_reminders_and_the_stale_one_is_withdr
         ("member@example.org", f'1 day left: "{TITLE}" is not submitted yet'),
         ("owner@example.org", f'1 day left: "{TITLE}" is not submitted yet'),
     ]
+
+
+def test_unpublishing_the_programme_withdraws_its_queued_draft_reminders(draft):
+    programme = published_programme(opens_at=OPENS, closes_at=CLOSES)
+    ApplicationFactory(organisation=draft.organisation, challenge=programme.challenges.get())
+    draft.delete()
+    with time_machine.travel(CLOSES - DAY, tick=False):
+        plan_draft_reminders()
+        queued = Message.objects.filter(kind="draft-reminder", state=State.PENDING).count()
+        programme_unpublish(programme=programme, by=make_user(Role.PROGRAMME_MANAGER))
+        sent = deliver()
+
+    assert queued == 2
+    assert sent == []
+    assert set(Message.objects.filter(kind="draft-reminder").values_list("state", flat=True)) == {State.CANCELLED}
 
 
 def test_a_draft_submitted_after_the_planner_read_it_is_not_planned(draft):
