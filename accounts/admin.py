@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Ally, AuditEvent, MinistryProfile, ReviewerProfile, User
+from accounts.services import user_access_record, user_access_state
 
 
 @admin.register(User)
@@ -21,6 +22,17 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    # Granting a role here is a state change like any other: audited, with before and after.
+    # The state before is read in save_model and kept on the instance (the admin object is
+    # shared between requests); the groups are saved later, in save_related.
+    def save_model(self, request, obj, form, change):
+        obj._access_before = user_access_state(obj) if change else {}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user_access_record(user=form.instance, before=form.instance._access_before, by=request.user)
 
 
 @admin.register(ReviewerProfile)

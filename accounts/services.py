@@ -23,6 +23,24 @@ def _role_state(user: User) -> dict:
     return {"roles": sorted(user.groups.values_list("name", flat=True)), "is_staff": user.is_staff}
 
 
+def user_access_state(user: User) -> dict:
+    """What decides what a user may do: roles, staff and superuser flags, active, and
+    any permission given to the user directly. Compared before and after an admin edit."""
+    fresh = User.objects.get(pk=user.pk)
+    return _role_state(fresh) | {
+        "is_superuser": fresh.is_superuser,
+        "is_active": fresh.is_active,
+        "permissions": sorted(fresh.user_permissions.values_list("codename", flat=True)),
+    }
+
+
+def user_access_record(*, user: User, before: dict, by: User) -> None:
+    """Audit an administrator's change to a user's access (the admin's user form), if any."""
+    after = user_access_state(user)
+    if after != before:
+        audit_record(by=by, action="user.change_access", target=user, before=before, after=after)
+
+
 @transaction.atomic
 def user_grant_role(*, user: User, role: Role, by: User | None) -> None:
     """Give a user a group role (reviewer, programme manager, site manager, ministry),

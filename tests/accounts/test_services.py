@@ -1,9 +1,11 @@
 """Granting a role is a recorded change: who granted it, the roles before and after."""
 
 import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from accounts.enums import Role
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from accounts.services import user_grant_role
 from tests.factories import UserFactory, make_user
 
@@ -63,3 +65,33 @@ def test_grant_role_refuses_a_role_that_is_not_a_group(role):
 
     assert not user.groups.exists()
     assert not AuditEvent.objects.filter(target_id=str(user.pk)).exists()
+
+
+def test_an_administrator_granting_a_role_in_the_admin_is_audited(role_client):
+    client = role_client(Role.ADMIN)
+    administrator = User.objects.get(pk=client.session["_auth_user_id"])
+    user = UserFactory(email="new.reviewer@example.org", full_name="Nora Berg")
+    reviewers = Group.objects.get_or_create(name=Role.REVIEWER.value)[0]
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    data = {
+        "email": user.email,
+        "full_name": user.full_name,
+        "nation": "",
+        "is_active": "on",
+        "groups": [reviewers.pk],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="user.change_access", target_id=str(user.pk))
+    assert event.actor == administrator
+    assert event.before["roles"] == []
+    assert event.after["roles"] == [Role.REVIEWER.value]
+    # Saving again without a change records nothing more.
+    client.post(url, data)
+    assert AuditEvent.objects.filter(action="user.change_access", target_id=str(user.pk)).count() == 1
