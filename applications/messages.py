@@ -13,14 +13,23 @@ Each message has a unique key, so calling twice stores one row:
 
 Templates: templates/<template>_subject.txt (one line) and <template>_body.txt.
 They see the context plus recipient_name, portal_url and link_url.
+
+Every function here that builds a context runs in the portal's language (@_in_portal_language),
+the language notifications.render_message renders the templates in: a date or an eligibility
+problem worded in the language of whoever triggered the change would otherwise land inside
+an English mail sent to every member.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
@@ -38,6 +47,15 @@ if TYPE_CHECKING:
 
 HOUR = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
+
+
+def _in_portal_language[**P, R](build: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(build)
+    def in_portal_language(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(settings.LANGUAGE_CODE):
+            return build(*args, **kwargs)
+
+    return in_portal_language
 
 
 def _members(application: Application) -> list[User]:
@@ -62,6 +80,7 @@ def _application_context(application: Application) -> dict[str, Any]:
     }
 
 
+@_in_portal_language
 def send_invitation(invitation: Invitation) -> int:
     return message_enqueue_many(
         messages=[
@@ -110,6 +129,7 @@ def _confirm_to_members(application: Application, *, event: str, context: dict[s
     )
 
 
+@_in_portal_language
 def send_submission_confirmation(application: Application) -> int:
     context = _application_context(application)
     context["eligible"] = application.eligibility == Eligibility.ELIGIBLE
@@ -117,6 +137,7 @@ def send_submission_confirmation(application: Application) -> int:
     return _confirm_to_members(application, event="submitted", context=context)
 
 
+@_in_portal_language
 def send_withdrawal_confirmation(application: Application) -> int:
     return _confirm_to_members(application, event="withdrawn", context=_application_context(application))
 
@@ -168,6 +189,7 @@ def time_left_text(remaining: timedelta) -> str:
     return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
+@_in_portal_language
 def draft_reminder(reminder: DraftReminder) -> NewMessage:
     context = _application_context(reminder.application)
     # From the planning instant, not the offset: a draft begun three days before the

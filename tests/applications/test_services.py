@@ -5,6 +5,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection, transaction
 from django.utils import translation
 
@@ -419,6 +420,36 @@ def test_deadlines_in_messages_name_the_month_in_the_active_language():
         assert messages._deadline_text(instant) == "20 décembre 2026, 17:00 UTC"
     with translation.override("en"):
         assert messages._deadline_text(instant) == "20 December 2026, 17:00 UTC"
+
+
+def test_an_invitation_sent_from_a_french_page_is_all_in_the_portal_language():
+    """The mail's text is rendered in the portal's language (English): the date inside
+    it must not follow the language of the member who pressed Invite."""
+    owner = UserFactory()
+    organisation = OrganisationFactory(owner=owner)
+
+    with time_machine.travel(datetime(2026, 12, 6, 17, 0, tzinfo=UTC), tick=False):
+        with translation.override("fr"):
+            services.invitation_create(organisation=organisation, email="kari@example.org", by=owner)
+        body = deliver()[0].body
+
+
+    assert "The invitation is valid until 20 December 2026, 17:00 UTC." in body
+    assert "décembre" not in body
+
+
+def test_a_submission_from_a_french_page_confirms_in_the_portal_language():
+    owner = UserFactory()
+    organisation = OrganisationFactory(owner=owner, hq_nation="CH")  # not an Ally
+    application = ApplicationFactory(organisation=organisation, created_by=owner)
+    attach_pitch_deck(application)
+
+    with translation.override("fr"):
+        services.application_submit(application=application, by=owner)
+
+    body = deliver()[0].body
+    assert "- Your organisation is headquartered in Switzerland, which is not one of the nations" in body
+    assert "Suisse" not in body
 
 
 def test_concurrent_submissions_get_distinct_consecutive_references(transactional_db):
