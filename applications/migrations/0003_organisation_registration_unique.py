@@ -2,7 +2,51 @@
 
 import django.db.models.functions.text
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import migrations, models
+from django.db.models import Count, F, Value
+from django.db.models.functions import Replace, Upper
+
+# The expression of the index below, as of this migration (not imported from the model,
+# which may change later).
+NORMALISED = Upper(Replace(Replace(Replace(F("registration_number"), Value(" ")), Value("-")), Value(".")))
+
+
+def refuse_duplicate_registrations(apps, schema_editor) -> None:
+    """Stop, naming them, if organisations already share a registration number in a nation.
+
+    The unique index would otherwise abort `migrate` with a bare IntegrityError. The
+    duplicates cannot be merged here without choosing which organisation keeps the
+    applications and members, so a person decides: a CommandError is printed by
+    `migrate` as a message, without a traceback, and nothing of this migration is applied.
+    """
+    Organisation = apps.get_model("applications", "Organisation")
+    groups = (
+        Organisation.objects.annotate(number=NORMALISED)
+        .values("hq_nation", "number")
+        .annotate(count=Count("id"))
+        .filter(count__gt=1)
+        .order_by("hq_nation", "number")
+    )
+    duplicates = [(group["hq_nation"], group["number"]) for group in groups]
+    if not duplicates:
+        return
+    lines = [
+        f"{len(duplicates)} registration number(s) are shared by several organisations in one nation, "
+        "so the unique index organisation_registration_unique cannot be built. Before migrating, merge each "
+        "group into one organisation (move its members and applications) or correct the registration numbers, "
+        "with a data fix in a database shell (the admin shows organisations read-only):"
+    ]
+    for nation, number in duplicates:
+        organisations = (
+            Organisation.objects.annotate(number=NORMALISED)
+            .filter(hq_nation=nation, number=number)
+            .order_by("id")
+            .values_list("id", "name", "registration_number")
+        )
+        listed = "; ".join(f"id {pk} {name!r} ({typed!r})" for pk, name, typed in organisations)
+        lines.append(f"- nation {nation}, number {number or '(blank)'}: {listed}")
+    raise CommandError("\n".join(lines))
 
 
 class Migration(migrations.Migration):
@@ -12,6 +56,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_duplicate_registrations, migrations.RunPython.noop, elidable=True),
         migrations.AddConstraint(
             model_name="organisation",
             constraint=models.UniqueConstraint(
