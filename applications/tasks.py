@@ -55,9 +55,20 @@ def plan_draft_reminders_chunk(*, application_ids: Sequence[int], now: datetime)
     is planned on the next run (a reminder stays due until the next one's instant).
     The filters of draft_list_to_remind are applied again under the lock, so a draft
     submitted since `application_ids` was read is not planned.
+
+    Their programmes are locked too, for the same reason: staff moving the close
+    (challenges.services.programme_update, which locks the programme) withdraw the
+    reminders of the old close in their own transaction, and would miss reminders this
+    chunk stores for it after reading the old close. With the lock, either staff wait
+    for this chunk and then withdraw its reminders, or this chunk skips the drafts of a
+    programme being edited and the next run plans them for the new close. The lock is
+    FOR NO KEY UPDATE: it does not conflict with the key-share lock a new draft takes
+    on its programme, so starting a draft neither waits for the planner nor is skipped.
     """
     drafts = (
-        draft_list_to_remind(now=now).filter(pk__in=application_ids).select_for_update(skip_locked=True, of=("self",))
+        draft_list_to_remind(now=now)
+        .filter(pk__in=application_ids)
+        .select_for_update(skip_locked=True, no_key=True, of=("self", "programme"))
     )
     return messages.send_draft_reminders(
         [messages.draft_reminder(reminder) for reminder in draft_reminders_due(now=now, drafts=drafts)]

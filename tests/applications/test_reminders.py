@@ -385,6 +385,105 @@ def test_a_submission_racing_the_planner_still_cancels_the_reminder(draft):
     assert Message.objects.filter(kind="draft-reminder", state=State.CANCELLED).count() == 2
 
 
+def _in_thread(work: Callable[[], object], *, now: datetime.datetime, errors: list[BaseException]) -> threading.Thread:
+    """Run `work` on its own connection, at `now`; an error is kept in `errors`."""
+
+    def run():
+        try:
+            with time_machine.travel(now, tick=False):
+                work()
+        except BaseException as error:  # reported by the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.fixture
+def draft_in_an_editable_programme(draft):
+    """Staff edit only a programme that stays publishable: the draft, moved to one."""
+    programme = published_programme(opens_at=OPENS, closes_at=CLOSES)
+    moved = ApplicationFactory(organisation=draft.organisation, challenge=programme.challenges.get())
+    draft.delete()
+    return moved
+
+
+def _pending_for_the_old_close() -> list[str]:
+    return list(
+        Message.objects.filter(key__contains="@20260711T120000Z:", state=State.PENDING).values_list("key", flat=True)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_planning_chunk_during_a_move_of_the_close_plans_nothing_for_the_old_close(draft_in_an_editable_programme):
+    """Staff have moved the close (and withdrawn the old close's reminders) but not yet
+    committed when a planning chunk reads the drafts: it must not store reminders for
+    the close it still sees, which nothing would withdraw before the end of the run."""
+    draft, now = draft_in_an_editable_programme, CLOSES - DAY
+    manager = make_user(Role.PROGRAMME_MANAGER)
+    errors: list[BaseException] = []
+    moved, release = threading.Event(), threading.Event()
+
+    def move_the_close():
+        with transaction.atomic():
+            programme_update(programme=draft.programme, changes={"closes_at": CLOSES + 14 * DAY}, by=manager)
+            moved.set()
+            release.wait(timeout=30)
+
+    staff = _in_thread(move_the_close, now=now, errors=errors)
+    try:
+        assert moved.wait(timeout=30)
+        with time_machine.travel(now, tick=False):
+            stored = plan_draft_reminders_chunk(application_ids=[draft.pk], now=now)
+    finally:
+        release.set()
+        staff.join(timeout=30)
+
+    assert errors == []
+    assert stored == 0  # skipped: the next run plans the new close's reminders
+    assert _pending_for_the_old_close() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_of_the_close_during_a_planning_chunk_withdraws_what_it_planned(draft_in_an_editable_programme):
+    """A planning chunk has stored reminders for the close and not yet committed when
+    staff move the close: the move waits for the chunk, then withdraws its reminders."""
+    draft, now = draft_in_an_editable_programme, CLOSES - DAY
+    manager = make_user(Role.PROGRAMME_MANAGER)
+    errors: list[BaseException] = []
+    planned, release = threading.Event(), threading.Event()
+    stored: list[int] = []
+
+    def plan_and_hold():
+        with transaction.atomic():
+            stored.append(plan_draft_reminders_chunk(application_ids=[draft.pk], now=now))
+            planned.set()
+            release.wait(timeout=30)
+
+    def move_the_close():
+        programme_update(programme=draft.programme, changes={"closes_at": CLOSES + 14 * DAY}, by=manager)
+
+    planner = _in_thread(plan_and_hold, now=now, errors=errors)
+    staff = None
+    try:
+        assert planned.wait(timeout=30)
+        staff = _in_thread(move_the_close, now=now, errors=errors)
+        _wait_until(lambda: _waiting_on_locks() == 1, "the move of the close waits for the planning chunk")
+    finally:
+        release.set()
+        planner.join(timeout=30)
+        if staff is not None:
+            staff.join(timeout=30)
+
+    assert errors == []
+    assert stored == [2]
+    assert _pending_for_the_old_close() == []
+    assert Message.objects.filter(kind="draft-reminder", state=State.CANCELLED).count() == 2
+
+
 def test_a_seven_day_reminder_not_sent_before_the_one_day_mark_expires(draft):
     with time_machine.travel(CLOSES - 7 * DAY, tick=False):
         plan_draft_reminders()
