@@ -40,7 +40,12 @@ from applications.models import Application, Invitation
 from notifications.enums import Category
 from notifications.reminders import deadline_stamp
 from notifications.selectors import message_keys_pending
-from notifications.services import NewMessage, message_cancel_pending, message_enqueue_many
+from notifications.services import (
+    NewMessage,
+    message_cancel_pending,
+    message_cancel_pending_keys,
+    message_enqueue_many,
+)
 
 if TYPE_CHECKING:
     from applications.selectors import DraftReminder
@@ -151,28 +156,29 @@ def cancel_stale_draft_reminders() -> int:
     """Withdraw the queued draft reminders that no longer hold: their draft was
     submitted, withdrawn or deleted, its programme unpublished, or the call's close
     moved (staff extended it) so the reminder names a deadline that is gone.
-    Returns how many. The planning job calls it on each run."""
-    series: dict[str, tuple[int, str]] = {}  # the key prefix of one deadline's reminders -> (draft, close)
+    Returns how many. The planning job and a move of the close call it.
+
+    Three statements however many are stale (it runs inside the staff request that
+    moves a close, and a call has thousands of drafts): the pending keys, the drafts'
+    current closes, and one cancel of the stale keys."""
+    pending: dict[str, tuple[int, str]] = {}  # key -> (draft, the close it names)
     for key in message_keys_pending(key_prefix="draft-reminder:"):
         head, at, rest = key.partition("@")  # draft-reminder:<application>:<member> @ <close>:<label>
         if not at:
             continue  # a key from before the close was part of it: left to expire
-        close = rest.partition(":")[0]
-        series[f"{head}@{close}:"] = (int(head.split(":")[1]), close)
-    if not series:
+        pending[key] = (int(head.split(":")[1]), rest.partition(":")[0])
+    if not pending:
         return 0
     current = {
         pk: deadline_stamp(closes_at)
         for pk, closes_at in Application.objects.filter(
-            pk__in={application_id for application_id, _close in series.values()},
+            pk__in={application_id for application_id, _close in pending.values()},
             status=ApplicationStatus.DRAFT,
             programme__published=True,
         ).values_list("pk", "programme__closes_at")
     }
-    return sum(
-        message_cancel_pending(key_prefix=prefix)
-        for prefix, (application_id, close) in series.items()
-        if current.get(application_id) != close
+    return message_cancel_pending_keys(
+        keys=[key for key, (application_id, close) in pending.items() if current.get(application_id) != close]
     )
 
 

@@ -318,6 +318,15 @@ def message_cancel_pending(*, key_prefix: str) -> int:
     return Message.objects.filter(key__startswith=key_prefix, state=State.PENDING).update(state=State.CANCELLED)
 
 
+def message_cancel_pending_keys(*, keys: Iterable[str]) -> int:
+    """Withdraw the unsent messages with exactly these keys, in one statement, however
+    many (a planning job's reminders found no longer to hold). Returns how many."""
+    keys = list(keys)
+    if not keys:
+        return 0
+    return Message.objects.filter(key__in=keys, state=State.PENDING).update(state=State.CANCELLED)
+
+
 def message_mark_read(*, message: Message, by: User) -> Message:
     if message.recipient_id != by.pk:
         raise PermissionError("only the recipient reads a message")

@@ -13,14 +13,16 @@ from django.db import connection, transaction
 
 from accounts.enums import Role
 from applications.enums import ApplicationStatus
-from applications.messages import time_left_text
+from applications.messages import cancel_stale_draft_reminders, time_left_text
 from applications.models import ReferenceCounter
 from applications.selectors import draft_list_to_remind, draft_reminders_due
 from applications.services import application_submit, application_withdraw
 from applications.tasks import plan_draft_reminders, plan_draft_reminders_chunk
+from challenges.models import Programme
 from challenges.services import programme_unpublish, programme_update
 from notifications.enums import Category, State
 from notifications.models import Message
+from notifications.reminders import deadline_stamp
 from notifications.services import NewMessage, message_enqueue_many
 from tests.applications.conftest import deliver
 from tests.applications.factories import (
@@ -383,6 +385,36 @@ def test_a_submission_racing_the_planner_still_cancels_the_reminder(draft):
     assert draft.status == ApplicationStatus.ELIGIBLE
     assert list(Message.objects.filter(kind="draft-reminder", state=State.PENDING).values_list("key", flat=True)) == []
     assert Message.objects.filter(kind="draft-reminder", state=State.CANCELLED).count() == 2
+
+
+@pytest.mark.parametrize("drafts", [1, 6])
+def test_withdrawing_stale_reminders_takes_three_queries_however_many(draft, django_assert_num_queries, drafts):
+    for _ in range(drafts - 1):
+        organisation = OrganisationFactory(owner=UserFactory())
+        add_member(organisation)
+        ApplicationFactory(organisation=organisation, challenge=draft.challenge)
+    with time_machine.travel(CLOSES - DAY, tick=False):
+        planned = plan_draft_reminders()
+    Programme.objects.filter(pk=draft.programme_id).update(closes_at=CLOSES + 14 * DAY)  # no signal: nothing withdrawn
+    message_enqueue_many(
+        messages=[
+            NewMessage(
+                to=draft.created_by,
+                key=f"draft-reminder:{draft.pk}:{draft.created_by.pk}@{deadline_stamp(CLOSES + 14 * DAY)}:T-7d",
+                kind="draft-reminder",
+                category=Category.REMINDER,
+                template="notifications/messages/notice",
+                context={"title": "For the new close", "text": "It still holds."},
+            )
+        ]
+    )
+
+    with django_assert_num_queries(3):  # the pending keys, the drafts' closes, one cancel
+        cancelled = cancel_stale_draft_reminders()
+
+    assert planned == 2 * drafts
+    assert cancelled == planned
+    assert list(Message.objects.filter(state=State.PENDING).values_list("subject", flat=True)) == ["For the new close"]
 
 
 def _in_thread(work: Callable[[], object], *, now: datetime.datetime, errors: list[BaseException]) -> threading.Thread:

@@ -10,6 +10,7 @@ from notifications.services import (
     KeyConflict,
     NewMessage,
     message_cancel_pending,
+    message_cancel_pending_keys,
     message_enqueue,
     message_enqueue_many,
 )
@@ -204,3 +205,18 @@ def test_cancel_pending_withdraws_unsent_messages_by_key_prefix():
     assert count == 1
     states = dict(Message.objects.values_list("pk", "state"))
     assert states == {unsent.pk: State.CANCELLED, sent.pk: State.SENT, other.pk: State.PENDING}
+
+
+def test_cancel_pending_keys_withdraws_exactly_the_unsent_messages_with_those_keys():
+    user = make_user(Role.INNOVATOR)
+    unsent = enqueue(user, key="draft-reminder:5:1@20260711T120000Z:T-7d", category=Category.REMINDER)
+    sent = enqueue(user, key="draft-reminder:5:1@20260711T120000Z:T-1d", category=Category.REMINDER)
+    Message.objects.filter(pk=sent.pk).update(state=State.SENT)
+    other = enqueue(user, key="draft-reminder:5:1@20260725T120000Z:T-7d", category=Category.REMINDER)
+
+    count = message_cancel_pending_keys(keys=[unsent.key, sent.key, "draft-reminder:5:1@gone:T-7d"])
+
+    assert count == 1
+    states = dict(Message.objects.values_list("pk", "state"))
+    assert states == {unsent.pk: State.CANCELLED, sent.pk: State.SENT, other.pk: State.PENDING}
+    assert message_cancel_pending_keys(keys=[]) == 0
