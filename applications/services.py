@@ -329,7 +329,13 @@ def application_start(*, organisation: Organisation, challenge: Challenge, by: U
 
 @transaction.atomic
 def application_update_section(
-    *, application: Application, section: str, values: dict[str, Any], expected_version: int, by: User
+    *,
+    application: Application,
+    section: str,
+    values: dict[str, Any],
+    expected_version: int,
+    by: User,
+    settles_conflict: bool = False,
 ) -> Application:
     """Save one section of a draft.
 
@@ -337,6 +343,12 @@ def application_update_section(
     when the page was opened. If another member has saved the section since,
     the save is refused with StaleSection (carrying their text) and nothing is
     overwritten. Saving text identical to what is stored is never a conflict.
+
+    `settles_conflict`: the save comes from the page that showed such a conflict. The
+    text it replaces is then kept in the audit trail (application.section_replace),
+    because the applicant combined the two texts by hand and may have dropped some.
+    Any other save that passes the version check was made on the latest text, so
+    members taking turns lose nothing and nothing extra is recorded.
     """
     now = timezone.now()
     fields = SECTIONS_BY_SLUG[section].fields
@@ -349,10 +361,8 @@ def application_update_section(
         return application
     if section_version(application, section) != expected_version:
         raise StaleSection(application=application, section=section)
-    previous = section_state(application, section)
-    if previous and previous.get("by_id") != by.pk:
-        # This save replaces text another member saved: typically the save that settles
-        # an edit conflict. Their text is kept in the audit trail, so both stay recoverable.
+    if settles_conflict:
+        previous = section_state(application, section)
         audit_record(
             by=by,
             action="application.section_replace",

@@ -379,6 +379,7 @@ def application_section(request: SignedInRequest, pk: int, section: str) -> Http
             values=form.values(),
             expected_version=form.cleaned_data["version"],
             by=request.user,
+            settles_conflict=request.POST.get("settles_conflict") == "1",  # posted by the conflict page only
         )
     except services.StaleSection as stale:
         # Keep the applicant's text in the form, show the other member's beside it, and

@@ -651,7 +651,7 @@ def test_a_draft_for_a_challenge_unpublished_since_cannot_be_submitted():
     assert (application.status, application.reference) == (S.DRAFT, None)
 
 
-def test_saving_over_another_member_text_keeps_their_text_in_the_audit_trail():
+def test_the_save_that_settles_a_conflict_keeps_the_replaced_text_in_the_audit_trail():
     application = ApplicationFactory(team="")
     kari, ola = add_member(application.organisation), add_member(application.organisation)
     services.application_update_section(
@@ -659,7 +659,12 @@ def test_saving_over_another_member_text_keeps_their_text_in_the_audit_trail():
     )
 
     services.application_update_section(
-        application=application, section="team", values={"team": "Ola's combined text"}, expected_version=1, by=ola
+        application=application,
+        section="team",
+        values={"team": "Ola's combined text"},
+        expected_version=1,
+        by=ola,
+        settles_conflict=True,
     )
 
     event = AuditEvent.objects.get(action="application.section_replace")
@@ -668,6 +673,20 @@ def test_saving_over_another_member_text_keeps_their_text_in_the_audit_trail():
         {"section": "team", "by": kari.get_full_name(), "team": "Kari's team text"},
         {"section": "team", "team": "Ola's combined text"},
     )
+
+
+def test_members_saving_in_turn_on_the_latest_text_record_nothing_extra():
+    """A save that passes the version check was made on the latest text: nothing is lost."""
+    application = ApplicationFactory(team="")
+    kari, ola = add_member(application.organisation), add_member(application.organisation)
+    for version, (member, text) in enumerate([(kari, "Kari's"), (ola, "Ola's, on Kari's"), (kari, "Kari's again")]):
+        services.application_update_section(
+            application=application, section="team", values={"team": text}, expected_version=version, by=member
+        )
+
+    application.refresh_from_db()
+    assert application.team == "Kari's again"
+    assert not AuditEvent.objects.filter(action="application.section_replace").exists()
 
 
 def test_saving_over_your_own_text_records_nothing_extra():

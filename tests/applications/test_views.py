@@ -396,16 +396,35 @@ def test_the_save_that_settles_a_conflict_keeps_the_replaced_text(client, owner,
     application_update_section(
         application=draft, section="team", values={"team": "Kari's text."}, expected_version=0, by=kari
     )
-    client.post(url, {"team": "Ingrid's text.", "version": "0"})
+    conflict = client.post(url, {"team": "Ingrid's text.", "version": "0"})
+    marker = '<input type="hidden" name="settles_conflict" value="1">'
 
-    client.post(url, {"team": "Ingrid's text, then Kari's.", "version": "1"})
+    client.post(url, {"team": "Ingrid's text, then Kari's.", "version": "1", "settles_conflict": "1"})
 
+    assert marker in conflict.content.decode()
     event = AuditEvent.objects.get(action="application.section_replace")
     assert (event.actor, event.before["team"], event.after["team"]) == (
         owner,
         "Kari's text.",
         "Ingrid's text, then Kari's.",
     )
+
+
+def test_saving_after_another_member_without_a_conflict_records_no_replacement(client, owner, draft):
+    kari = add_member(draft.organisation, UserFactory(full_name="Kari Nordmann"))
+    url = reverse("applications:section", args=[draft.pk, "team"])
+    application_update_section(
+        application=draft, section="team", values={"team": "Kari's text."}, expected_version=0, by=kari
+    )
+    page = client.get(url)
+
+    response = client.post(url, {"team": "Kari's text, then Ingrid's.", "version": "1"})
+
+    assert 'name="settles_conflict"' not in page.content.decode()
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.team == "Kari's text, then Ingrid's."
+    assert not AuditEvent.objects.filter(action="application.section_replace").exists()
 
 
 def test_an_overlong_invitation_address_is_refused_with_a_message(client, owner):
