@@ -433,7 +433,6 @@ def test_an_invitation_sent_from_a_french_page_is_all_in_the_portal_language():
             services.invitation_create(organisation=organisation, email="kari@example.org", by=owner)
         body = deliver()[0].body
 
-
     assert "The invitation is valid until 20 December 2026, 17:00 UTC." in body
     assert "décembre" not in body
 
