@@ -8,7 +8,7 @@ PYTHON ?= $(shell command -v python3.12 2>/dev/null)
 PORT ?= 8000
 VENDOR := static/vendor
 
-.PHONY: run test setup lint check clean
+.PHONY: run test setup lint check clean messages
 
 run: setup ## Set up, then run the portal with demo data (web, worker, beat).
 	@DEBUG=$${DEBUG:-1} REQUIRE_STAFF_MFA=$${REQUIRE_STAFF_MFA:-0} $(PY) manage.py runportal --port $(PORT)
@@ -46,6 +46,12 @@ $(VENDOR)/.installed: package-lock.json
 	cp node_modules/chart.js/dist/chart.umd.min.js* $(VENDOR)/chartjs/
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe/
 	@touch $@
+
+# Needs GNU gettext (Debian: gettext). The compiled .mo is committed, so running needs neither.
+messages: setup ## Refresh locale/fr from the code and compile it; translate the new entries, then run it again.
+	DEBUG=1 $(PY) manage.py makemessages -l fr --add-location=file \
+		--ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore=static --ignore=var
+	DEBUG=1 $(PY) manage.py compilemessages -l fr --ignore=.venv
 
 clean: ## Remove the environment and installed assets (keeps var/, the data).
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles
