@@ -436,8 +436,9 @@ def message_resend(*, message: Message, by: User) -> Message:
 # after the last journaled one, and so is exactly the one the recovery marks
 # uncertain; every message the recovery stamped sent or put back to pending is never
 # handed over by the old sender. A frozen sender can thus cost one message a person
-# must check, as a kill does, and never a message sent twice. If a recovery's
-# transaction fails after it took the
+# must check, as a kill does, and never a message sent twice. Two recoveries at once
+# cannot split a chunk: the second waits for the first's row locks, and then finds
+# the rows no longer "sending". If a recovery's transaction fails after it took the
 # journals, they are gone: the rows stay "sending", and the next recovery marks those
 # chunks uncertain (a check for a person, never a duplicate).
 #
@@ -576,12 +577,11 @@ def _recover_abandoned_claims(*, now: datetime) -> RecoveryReport:
     if not abandoned.exists():  # the usual case: one cheap query per run
         return report
     with transaction.atomic():
-        rows = list(
-            abandoned.select_for_update(skip_locked=True)
-            .defer("context", "template", "body_text", "body_html")
-            .order_by("id")
-        )
-        if not rows:  # a concurrent run is recovering them
+        # No SKIP LOCKED: a concurrent recovery would take part of a chunk and find its
+        # journal gone. Waiting, in id order, PostgreSQL re-checks the WHERE once the
+        # lock is granted, so the second run finds the rows settled and takes none.
+        rows = list(abandoned.select_for_update().defer("context", "template", "body_text", "body_html").order_by("id"))
+        if not rows:  # a concurrent run recovered them
             return report
         chunks: dict[uuid.UUID, list[Message]] = defaultdict(list)
         for row in rows:

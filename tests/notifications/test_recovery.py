@@ -344,6 +344,30 @@ def test_recovery_takes_the_journal_before_it_writes_so_a_waking_sender_cannot_a
     assert by_position(batch) == [(State.SENT, 1), (State.UNCERTAIN, 1), (State.PENDING, 0), (State.PENDING, 0)]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_recoveries_at_once_do_not_split_a_chunk(mailer):
+    # Every message went out and is journaled. While another transaction holds one of
+    # the chunk's rows (a frozen sender's late stamp, a resend being refused), two
+    # workers start a recovery: neither may settle part of the chunk without the rest.
+    batch, token = claim_chunk(4)
+    for message in batch:
+        handed_over(token, message)
+    lease_expires(token)
+
+    with transaction.atomic():
+        Message.objects.select_for_update().get(pk=batch[2].pk)
+        first = recovery_by_another_worker()
+        wait_until(lambda: blocked_on_locks() + (not first.is_alive()) == 1)
+        second = recovery_by_another_worker()
+        wait_until(lambda: blocked_on_locks() + (not first.is_alive()) + (not second.is_alive()) == 2)
+    reports = [first.outcome(), second.outcome(), outbox_send_due(max_chunks=0).abandoned]
+
+    assert sorted(report.rows for report in reports) == [0, 0, 4]
+    assert sum(report.journals_lost for report in reports) == 0
+    assert by_position(batch) == [(State.SENT, 1)] * 4
+    assert mail.outbox == []
+
+
 def test_the_lease_of_a_claim_by_a_host_whose_clock_is_behind_runs_on_the_database_clock(mailer):
     with time_machine.travel(timezone.now() - timedelta(hours=1), tick=False):  # this host's clock is late
         batch, _token = claim_chunk(2)
