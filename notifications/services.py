@@ -83,6 +83,7 @@ from django.core.mail import DNS_NAME, EmailMultiAlternatives, mailers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
@@ -104,10 +105,14 @@ CHUNK_SIZE = 50
 # live in the database (next_attempt_at), never in a Celery countdown (DESIGN §8).
 RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-# A chunk still "sending" after this long belongs to a sender that died. It must be
-# longer than the sender task's hard time limit (notifications.tasks), so a live
-# sender's rows are never taken from it.
+# A chunk still "sending" after this long, by the database's clock, belongs to a sender
+# that died (or is frozen). It must be longer than the sender task's hard time limit
+# (notifications.tasks), so a live sender's rows are never taken from it.
 CLAIM_LEASE = timedelta(minutes=15)
+# A sender hands nothing more over once its own clock says its claim is this close to
+# the lease's end. It covers one hand-over (the SMTP timeout is 20 s) and its journal
+# write, so a sender that is merely slow has stopped before a recovery may begin.
+CLAIM_SAFETY_MARGIN = timedelta(minutes=2)
 # A chunk's hand-over journal (in Redis) outlives its claim by far, so that a recovery
 # that runs late, after the workers were down for hours, still finds it.
 JOURNAL_TTL = timedelta(days=1)
@@ -404,7 +409,7 @@ def message_resend(*, message: Message, by: User) -> Message:
 # what is known and the run fails, to be retried by the next beat run.
 #
 # If the process is killed outright between 1 and 3, the rows stay "sending" until
-# the claim lease expires; then the next run reads the chunk's journal. Messages
+# the claim lease expires; then the next run takes the chunk's journal. Messages
 # journaled as sent are stamped sent (sent_at: the claim's time), refusals count
 # their attempt and are retried; the message after the last journaled one, which may
 # have been in the mail server's hands when the process died, becomes "uncertain"
@@ -416,10 +421,41 @@ def message_resend(*, message: Message, by: User) -> Message:
 # uncertain too. If the journal itself is gone (Redis lost it), nothing tells what
 # went out, and the whole chunk is uncertain.
 #
+# A sender that is only frozen (SIGSTOP, a paused container, a suspended VM) looks
+# dead once its lease expires, and may wake up after its chunk was recovered. So:
+#
+#   - The lease is measured on one clock, the database's: claimed_at is the database's
+#     time of the claim (Now()), and recovery compares it with the database's time.
+#     Hosts whose clocks disagree cannot shorten a lease.
+#   - Before each hand-over, the sender checks on its own clock (CLOCK_BOOTTIME: it
+#     never jumps, and keeps counting while the machine is suspended), read before
+#     the claim, that less than CLAIM_LEASE - CLAIM_SAFETY_MARGIN has passed. Past
+#     that, it hands nothing more over and the rest go back to pending in its stamp.
+#     A sender that is slow but running therefore never overlaps a recovery.
+#   - Recovery locks the chunk's rows, then takes its journal: LRANGE and DEL in one
+#     MULTI/EXEC, so no append lands between the read and the delete. Every append
+#     is an RPUSHX, which fails on the missing key; a sender whose append fails has
+#     lost its claim and hands nothing more over.
+#   - Recovery clears the claim token of every row it settles, and every stamp only
+#     writes rows still under its own token: the woken sender's stamp changes nothing.
+#
+# The guarantee: once a recovery has taken a chunk, its old sender hands over at most
+# one more message, the one it was handing over (or had passed its last check for)
+# when the recovery took the journal. That message is not journaled, comes just
+# after the last journaled one, and so is exactly the one the recovery marks
+# uncertain; every message the recovery stamped sent or put back to pending is never
+# handed over by the old sender. A frozen sender can thus cost one message a person
+# must check, as a kill does, and never a message sent twice. Two recoveries at once
+# cannot split a chunk: the second waits for the first's row locks, and then finds
+# the rows no longer "sending". If a recovery's transaction fails after it took the
+# journals, they are gone: the rows stay "sending", and the next recovery marks those
+# chunks uncertain (a check for a person, never a duplicate).
+#
 # The journal is as durable as Redis: docker-compose.yml runs it with an append-only
 # file, which fsyncs every second. A Redis crash in the same second as the worker's
 # could lose the journal's last entries, and recovery would then send those messages
-# again; a duplicate is only possible when both fail together. Every e-mail carries a
+# again; a duplicate is only possible when both fail together (or when a Redis crash
+# loses a recovery's DEL while the chunk's sender is frozen). Every e-mail carries a
 # Message-ID derived from its row, so a resend can be de-duplicated by mail systems
 # that honour it.
 #
@@ -443,6 +479,8 @@ class ChunkReport:
     queries: int = 0
     seconds: float = 0.0
     connection_failed: bool = False
+    claim_lost: bool = False  # a journal append failed: recovered, or Redis lost the journal
+    lease_ran_out: bool = False  # the sender's own clock reached the lease's safety margin
 
 
 @dataclass
@@ -522,6 +560,8 @@ def outbox_send_due(
             setattr(report, name, getattr(report, name) + getattr(chunk, name))
         if chunk.connection_failed:
             break  # the mail server is unreachable: the rest waits for the next run
+        if chunk.claim_lost or chunk.lease_ran_out:
+            break  # this run was frozen or crawls: the next beat run starts afresh
         if time_budget is not None and time.monotonic() - started >= time_budget:
             break
     report.seconds = round(time.monotonic() - started, 3)
@@ -541,21 +581,21 @@ def outbox_send_due(
 def _recover_abandoned_claims(*, now: datetime) -> RecoveryReport:
     """Settle the rows of chunks whose sender died, from their journals (see the notes above)."""
     report = RecoveryReport()
-    abandoned = Message.objects.filter(state=State.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    # The database's clock on both sides (claimed_at is its Now() too): see the notes above.
+    abandoned = Message.objects.filter(state=State.SENDING, claimed_at__lt=Now() - CLAIM_LEASE)
     if not abandoned.exists():  # the usual case: one cheap query per run
         return report
     with transaction.atomic():
-        rows = list(
-            abandoned.select_for_update(skip_locked=True)
-            .defer("context", "template", "body_text", "body_html")
-            .order_by("id")
-        )
-        if not rows:  # a concurrent run is recovering them
+        # No SKIP LOCKED: a concurrent recovery would take part of a chunk and find its
+        # journal gone. Waiting, in id order, PostgreSQL re-checks the WHERE once the
+        # lock is granted, so the second run finds the rows settled and takes none.
+        rows = list(abandoned.select_for_update().defer("context", "template", "body_text", "body_html").order_by("id"))
+        if not rows:  # a concurrent run recovered them
             return report
         chunks: dict[uuid.UUID, list[Message]] = defaultdict(list)
         for row in rows:
             chunks[row.claim_token].append(row)  # type: ignore[index]
-        journals = _journal_read(list(chunks))
+        journals = _journal_take(list(chunks))
         for token, chunk in chunks.items():
             journal = journals[token]
             if journal is None:
@@ -566,8 +606,6 @@ def _recover_abandoned_claims(*, now: datetime) -> RecoveryReport:
             report.requeued += len(chunk) - len(outcomes)
             _stamp(batch=chunk, token=token, outcomes=outcomes, report=report, sent_at=F("claimed_at"))
     report.rows = len(rows)
-    for token in chunks:
-        _journal_forget(token)
     if report.uncertain:
         logger.error("outbox: %d messages were abandoned mid-chunk by a sender and need checking", report.uncertain)
     logger.warning(
@@ -627,14 +665,27 @@ class _Outcome:
     error: str = ""
 
 
+def _lease_clock() -> float:
+    """Seconds on this host's clock for the sender's own count of its lease: one that
+    never jumps with the wall clock and, unlike Linux's monotonic clock, goes on
+    counting while the machine is suspended."""
+    return time.clock_gettime(_LEASE_CLOCK_ID)
+
+
+_LEASE_CLOCK_ID = getattr(time, "CLOCK_BOOTTIME", time.CLOCK_MONOTONIC)
+
+
 def _send_chunk(*, due_by: datetime, live_at: datetime, size: int, mailer: str) -> ChunkReport:
     started = time.monotonic()
+    # Read before the claim's statement runs, so the sender's count of the lease never
+    # starts later than the database's claimed_at.
+    send_until = _lease_clock() + (CLAIM_LEASE - CLAIM_SAFETY_MARGIN).total_seconds()
     counter = _QueryCounter()
     with connection.execute_wrapper(counter):
         batch, token = _claim(due_by=due_by, live_at=live_at, size=size)
         report = ChunkReport(claimed=len(batch))
         if batch:
-            _hand_over(batch=batch, token=token, mailer=mailer, report=report)
+            _hand_over(batch=batch, token=token, mailer=mailer, report=report, send_until=send_until)
     report.queries = counter.count
     report.seconds = round(time.monotonic() - started, 4)
     return report
@@ -655,12 +706,14 @@ def _claim(*, due_by: datetime, live_at: datetime, size: int) -> tuple[list[Mess
         # be written rolls back, and the rows stay pending.
         _journal_open(token, batch)
         Message.objects.filter(pk__in=[m.pk for m in batch]).update(
-            state=State.SENDING, claim_token=token, claimed_at=timezone.now()
+            state=State.SENDING, claim_token=token, claimed_at=Now()
         )
     return batch, token
 
 
-def _hand_over(*, batch: Sequence[Message], token: uuid.UUID, mailer: str, report: ChunkReport) -> None:
+def _hand_over(
+    *, batch: Sequence[Message], token: uuid.UUID, mailer: str, report: ChunkReport, send_until: float
+) -> None:
     outcomes: dict[int, _Outcome] = {}
     in_flight: Message | None = None
     mail = mailers.create_connection(mailer)
@@ -677,6 +730,12 @@ def _hand_over(*, batch: Sequence[Message], token: uuid.UUID, mailer: str, repor
                 outcomes[message.pk] = _failure(message, exc)
             return
         for message in batch:
+            if _lease_clock() >= send_until:
+                # Frozen for a while, or a crawling mail server: a recovery may take the
+                # chunk soon, so hand nothing more over; the rest go back to pending.
+                report.lease_ran_out = True
+                logger.warning("outbox: claim %s is near its lease's end; the rest of its chunk waits", token)
+                break
             in_flight = message
             try:
                 if mail.send_messages([_email(message)]) != 1:
@@ -693,7 +752,12 @@ def _hand_over(*, batch: Sequence[Message], token: uuid.UUID, mailer: str, repor
             # In memory first: if the journal write fails, the stamp below still knows.
             outcomes[message.pk] = outcome
             in_flight = None
-            _journal_append(token, message.pk, outcome)
+            if not _journal_append(token, message.pk, outcome):
+                # The journal is gone: a recovery took the chunk while this sender was
+                # frozen (or Redis lost it). Its other rows may be someone else's now.
+                report.claim_lost = True
+                logger.error("outbox: claim %s was lost mid-chunk; nothing more is handed over", token)
+                break
     finally:
         # Runs on success, on any exception and on a polite stop: see the notes above.
         if in_flight is not None:
@@ -801,14 +865,16 @@ def _journal_open(token: uuid.UUID, batch: Sequence[Message]) -> None:
         raise JournalUnavailable(f"cannot create the hand-over journal in Redis: {exc}") from exc
 
 
-def _journal_append(token: uuid.UUID, pk: int, outcome: _Outcome) -> None:
+def _journal_append(token: uuid.UUID, pk: int, outcome: _Outcome) -> bool:
+    """Append one outcome; False when the journal is gone (the claim is lost)."""
     entry = {"id": pk, "state": outcome.state.value, "at": outcome.at.isoformat(), "error": outcome.error}
     try:
-        # RPUSHX: a journal Redis lost meanwhile is not re-created without its order,
-        # so recovery sees it lost rather than trusting a partial one.
-        _redis(settings.REDIS_URL).rpushx(_journal_key(token), json.dumps(entry))
+        # RPUSHX: a journal taken by a recovery, or lost by Redis, is not re-created
+        # without its order; the sender learns that its claim is lost.
+        length = _redis(settings.REDIS_URL).rpushx(_journal_key(token), json.dumps(entry))
     except redis.RedisError as exc:
         raise JournalUnavailable(f"cannot write the hand-over journal in Redis: {exc}") from exc
+    return bool(length)
 
 
 def _journal_forget(token: uuid.UUID) -> None:
@@ -818,15 +884,17 @@ def _journal_forget(token: uuid.UUID) -> None:
         logger.warning("outbox: cannot delete the journal of claim %s: %s", token, exc)
 
 
-def _journal_read(tokens: Sequence[uuid.UUID]) -> dict[uuid.UUID, _Journal | None]:
-    """The journals of these claims, in one round trip; None where Redis has none.
-    A Redis error propagates: the rows wait, still "sending", for a run that can read."""
-    with _redis(settings.REDIS_URL).pipeline(transaction=False) as pipe:
+def _journal_take(tokens: Sequence[uuid.UUID]) -> dict[uuid.UUID, _Journal | None]:
+    """Read and delete the journals of these claims in one MULTI/EXEC round trip, so
+    that every later append by their senders fails; None where Redis has none. A
+    Redis error propagates: the rows wait, still "sending", for a run that can read."""
+    with _redis(settings.REDIS_URL).pipeline(transaction=True) as pipe:
         for token in tokens:
             pipe.lrange(_journal_key(token), 0, -1)
-        lists = pipe.execute()
+            pipe.delete(_journal_key(token))
+        replies = pipe.execute()
     journals: dict[uuid.UUID, _Journal | None] = {}
-    for token, entries in zip(tokens, lists, strict=True):
+    for token, entries in zip(tokens, replies[::2], strict=True):
         header = json.loads(entries[0]) if entries else {}
         if "order" not in header:
             journals[token] = None

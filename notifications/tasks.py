@@ -10,7 +10,8 @@ logger = logging.getLogger(__name__)
 
 # A run stops taking new chunks after this long, so the next beat run (every minute)
 # starts on a free worker. The limits below end a run that hangs in the mail server;
-# the hard limit must stay below services.CLAIM_LEASE (a test checks it), and both
+# the hard limit must stay below services.CLAIM_LEASE less its CLAIM_SAFETY_MARGIN
+# (a test checks it), so a live sender never stops itself short of its lease, and both
 # stay far below the broker's visibility timeout, so an acknowledged-late task is
 # never redelivered while it still runs.
 TIME_BUDGET_SECONDS = 45

@@ -1,5 +1,6 @@
 """The sender, run as the beat task runs it, against the real database."""
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -8,13 +9,14 @@ import time_machine
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_shutting_down
 from django.core import mail
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from accounts.enums import Role
 from notifications import services
 from notifications.enums import Category, State
 from notifications.models import Message, Preference
-from notifications.services import CLAIM_LEASE, MAX_ATTEMPTS, RETRY_DELAYS, outbox_send_due
+from notifications.services import CLAIM_LEASE, CLAIM_SAFETY_MARGIN, MAX_ATTEMPTS, RETRY_DELAYS, outbox_send_due
 from notifications.tasks import send_due_task
 from tests.factories import make_user
 from tests.notifications.conftest import enqueue
@@ -190,17 +192,47 @@ def test_sender_killed_mid_chunk_with_no_journal_leaves_the_chunk_uncertain_and_
     # the claim: rows "sending" that nobody will stamp, and nothing to tell which went
     # out. (test_recovery.py covers the journal; test_worker.py kills a real worker.)
     messages = make_messages(3)
-    Message.objects.update(state=State.SENDING, claim_token=uuid.uuid4(), claimed_at=timezone.now())
-
-    with time_machine.travel(timezone.now() + CLAIM_LEASE - timedelta(seconds=5), tick=False):
-        early = outbox_send_due()
-    with time_machine.travel(timezone.now() + CLAIM_LEASE + timedelta(seconds=5), tick=False):
-        late = outbox_send_due()
+    # The lease runs on the database's clock: the claim is dated back on it.
+    Message.objects.update(
+        state=State.SENDING, claim_token=uuid.uuid4(), claimed_at=Now() - CLAIM_LEASE + timedelta(minutes=1)
+    )
+    early = outbox_send_due()
+    Message.objects.update(claimed_at=Now() - CLAIM_LEASE - timedelta(seconds=1))
+    late = outbox_send_due()
 
     assert (early.abandoned.rows, late.abandoned.rows, late.abandoned.journals_lost, late.sent) == (0, 3, 1, 0)
     assert mail.outbox == []
     assert set(states().values()) == {State.UNCERTAIN}
     assert Message.objects.filter(last_error__startswith="The sender stopped").count() == len(messages)
+
+
+@pytest.mark.parametrize(
+    ("frozen_for", "sent"),
+    [
+        (CLAIM_LEASE - CLAIM_SAFETY_MARGIN - timedelta(seconds=1), 5),
+        (CLAIM_LEASE - CLAIM_SAFETY_MARGIN, 2),
+    ],
+)
+def test_sender_near_its_leases_end_by_its_own_clock_hands_nothing_more_over(mailer, monkeypatch, frozen_for, sent):
+    # The sender is frozen (or the mail server crawls) after the 2nd message. Its host's
+    # clock, which time-machine does not move, says how long; the rest of the chunk is
+    # left for a later run rather than risk overlapping a recovery of it.
+    messages = make_messages(5)
+    real_clock = time.clock_gettime
+
+    def freeze(email) -> None:
+        if len(mail.outbox) == 2:
+            monkeypatch.setattr(time, "clock_gettime", lambda clock: real_clock(clock) + frozen_for.total_seconds())
+
+    mailer(on_send=freeze)
+
+    report = outbox_send_due(chunk_size=5)
+
+    assert (report.sent, len(report.chunks), report.chunks[0].lease_ran_out) == (sent, 1, sent < 5)
+    assert sent_to() == [m.to_email for m in messages[:sent]]
+    assert [(m.state, m.attempts) for m in Message.objects.order_by("id")] == [(State.SENT, 1)] * sent + [
+        (State.PENDING, 0)
+    ] * (5 - sent)
 
 
 def test_unreachable_mail_server_counts_one_attempt_and_stops_the_run(mailer):
