@@ -1,16 +1,43 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.enums import GROUP_ROLES
 from accounts.models import Ally, AuditEvent, MinistryProfile, ReviewerProfile, User
 from accounts.services import user_access_record, user_access_state
+
+# Role groups are named by their code (programme_manager); people read the label.
+GROUP_LABELS = {role.value: role.label for role in GROUP_ROLES}
+
+
+def group_label(name: str) -> str:
+    return str(GROUP_LABELS.get(name, name))
+
+
+class RoleGroupsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return group_label(obj.name)
+
+
+class RoleListFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return [(role.value, role.label) for role in GROUP_ROLES]
+
+    def queryset(self, request, queryset):
+        if self.value() in GROUP_LABELS:
+            return queryset.filter(groups__name=self.value())
+        return queryset
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "nation", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_display = ["email", "full_name", "nation", "roles", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active", RoleListFilter]
     search_fields = ["email", "full_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -22,6 +49,18 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("roles"))
+    def roles(self, obj: User) -> str:
+        return ", ".join(sorted(group_label(group.name) for group in obj.groups.all()))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["form_class"] = RoleGroupsField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # Granting a role here is a state change like any other: audited, with before and after.
     # The state before is read in save_model and kept on the instance (the admin object is

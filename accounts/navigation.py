@@ -1,7 +1,9 @@
 """The navigation bar: what the current role can do.
 
 Each entry names a route and the roles that see it; apps add their entries here
-as their routes land.
+as their routes land. Roles are matched against `addressed_roles`: applicant
+entries are for innovators with no other role. Staff entries sit in one "Staff"
+menu, so the bar fits on one line on a laptop screen.
 """
 
 from dataclasses import dataclass
@@ -17,19 +19,22 @@ class NavItem:
     label: str | Promise
     url_name: str
     roles: frozenset[Role]
+    staff: bool = False  # shown in the "Staff" menu rather than on the bar
 
 
 EVERYONE = frozenset(Role)
 SIGNED_IN = EVERYONE - {Role.ANONYMOUS}
+APPLICANT = frozenset({Role.INNOVATOR})
+STAFF = frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", EVERYONE),
     NavItem(_("Challenges"), "challenges:list", EVERYONE),
-    NavItem(_("My applications"), "applications:list", SIGNED_IN),
-    NavItem(_("Organisations"), "applications:organisation_list", SIGNED_IN),
+    NavItem(_("My applications"), "applications:list", APPLICANT),
+    NavItem(_("Organisations"), "applications:organisation_list", APPLICANT),
     NavItem(_("Messages"), "notifications:inbox", SIGNED_IN),
-    NavItem(_("Programmes"), "challenges:staff_programme_list", frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})),
-    NavItem(_("Applications received"), "applications:staff_index", frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})),
-    NavItem(_("Outbox"), "notifications:outbox", frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})),
-    NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN})),
+    NavItem(_("Programmes"), "challenges:staff_programme_list", STAFF, staff=True),
+    NavItem(_("Applications received"), "applications:staff_index", STAFF, staff=True),
+    NavItem(_("Outbox"), "notifications:outbox", STAFF, staff=True),
+    NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN}), staff=True),
 ]

@@ -24,3 +24,15 @@ def user_roles(user: User | AnonymousUser) -> frozenset[Role]:
 
 def has_role(user: User | AnonymousUser, role: Role) -> bool:
     return role in user_roles(user)
+
+
+def addressed_roles(user: User | AnonymousUser) -> frozenset[Role]:
+    """The roles the portal's pages speak to: navigation, the home page, the welcome.
+
+    Every signed-in user holds the innovator role (DESIGN §4), so a reviewer or a
+    programme manager may still apply; but they signed in for their other role, and
+    the applicant's menu and guidance would only mislead them. A user is addressed as
+    an innovator only when they hold no other role.
+    """
+    roles = user_roles(user)
+    return roles - {Role.INNOVATOR} if len(roles) > 1 else roles

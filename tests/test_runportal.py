@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # What diana_portal.test_settings put into this process's environment: the portal runs
 # with the real settings, as `make run` does.
 TEST_ONLY = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "EMAIL_URL", "SECURE_SSL_REDIRECT", "REQUIRE_STAFF_MFA"}
+# Unset, as in `make run`: runportal derives the portal's address from the port.
+UNSET = {"PORTAL_URL"}
 BANNER_END = "Press Ctrl-C to stop."
 
 
@@ -112,7 +114,7 @@ def role_of(process: psutil.Process) -> str:
 
 def test_make_run_serves_the_portal_then_ctrl_c_stops_every_process(tmp_path, portal_database_url, portal_redis_url):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY} | {
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY | UNSET} | {
         "DJANGO_SETTINGS_MODULE": "diana_portal.settings",
         "DEBUG": "1",  # as `make run`
         "REQUIRE_STAFF_MFA": "0",
@@ -154,6 +156,15 @@ def test_make_run_serves_the_portal_then_ctrl_c_stops_every_process(tmp_path, po
         started = psutil.Process(portal.pid).children(recursive=True)
         direct = {role_of(child) for child in psutil.Process(portal.pid).children()}
         assert direct == {"gunicorn", "celery worker", "celery beat"}
+        # Links in messages lead to this port: the demo's welcomes rendered by runportal
+        # itself, and whatever the web server and the worker render.
+        assert {child.environ().get("PORTAL_URL") for child in psutil.Process(portal.pid).children()} == {
+            f"http://127.0.0.1:{port}"
+        }
+        with closing(psycopg2.connect(portal_database_url)) as conn, conn.cursor() as cursor:
+            cursor.execute("SELECT body_text FROM notifications_message WHERE kind = 'welcome'")
+            links = {line for (body,) in cursor.fetchall() for line in body.splitlines() if "http" in line}
+        assert links == {f"Your messages: http://127.0.0.1:{port}/messages/"}
         assert len(started) >= 5  # plus gunicorn's two workers and the worker's pool
 
         os.killpg(portal.pid, signal.SIGINT)

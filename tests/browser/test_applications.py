@@ -181,7 +181,9 @@ def test_a_programme_manager_filters_the_demo_applications_and_overrides_eligibi
         Application.objects.filter(programme=programme, status="ineligible").first()
     )
 
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Applications received").click()
+    navigation = page.get_by_role("navigation", name="Main navigation")
+    navigation.get_by_role("button", name="Staff").click()
+    navigation.get_by_role("link", name="Applications received").click()
     page.get_by_role("link", name=programme.title).click()
     expect(page.get_by_role("heading", name=programme.title)).to_be_visible()
     screenshot("applications-staff-list")

@@ -86,7 +86,9 @@ def test_manager_creates_publishes_and_unpublishes_a_programme(
     secret = enrol_totp(manager)
     sign_in(page, live_server, manager.email, PASSWORD, totp_secret=secret)
 
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Programmes").click()
+    navigation = page.get_by_role("navigation", name="Main navigation")
+    navigation.get_by_role("button", name="Staff").click()
+    navigation.get_by_role("link", name="Programmes").click()
     expect(page.get_by_role("heading", name="Manage programmes")).to_be_visible()
     page.get_by_role("link", name="New programme").click()
 

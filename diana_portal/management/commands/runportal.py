@@ -17,6 +17,7 @@ from django.db import connections
 
 from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from diana_portal import embedded
+from diana_portal.env import env_str
 
 
 def _interrupt(signum, frame):
@@ -32,13 +33,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, port: int, no_seed: bool, **options) -> None:
         self._ensure_port_free(port)
+        # Links in messages and e-mails lead to this server, on whatever port it runs:
+        # seed_demo renders the demo's welcomes in this process, the children the rest.
+        if env_str("PORTAL_URL") is None:
+            settings.PORTAL_URL = f"http://127.0.0.1:{port}"
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database migrated.")
         if not no_seed:
             call_command("seed_demo", stdout=self.stdout)
 
         # Children get the resolved URLs, so they reuse the servers started here.
-        env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, "REDIS_URL": settings.REDIS_URL}
+        env = {
+            **os.environ,
+            "DATABASE_URL": settings.DATABASE_URL,
+            "REDIS_URL": settings.REDIS_URL,
+            "PORTAL_URL": settings.PORTAL_URL,
+        }
         python = sys.executable
         bin_dir = os.path.dirname(python)
         commands = {
