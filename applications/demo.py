@@ -203,7 +203,13 @@ def _organisation_specs() -> tuple[dict, ...]:
     """The generated companies, the same every run (the seed's RNG, no clock)."""
     rng = random.Random(SEED)
     nations = rng.choices(list(NATION_WEIGHTS), weights=list(NATION_WEIGHTS.values()), k=ORGANISATION_COUNT)
-    coined = [start + end for start in NAME_STARTS for end in NAME_ENDS if start + end not in NOT_COINED]
+    # No stutter ("Borora", "Velavel") and no real word.
+    coined = [
+        start + end
+        for start in NAME_STARTS
+        for end in NAME_ENDS
+        if start + end not in NOT_COINED and start[-2:] not in end
+    ]
     # Each coined word once, so that no two companies look like siblings.
     words = rng.sample(coined, ORGANISATION_COUNT)
     numbers: dict[str, set[str]] = {}

@@ -12,7 +12,11 @@ NAME_STARTS = [
     "Tor", "Vel", "Hav", "Sten",
 ]  # fmt: skip
 NAME_ENDS = ["ane", "ith", "ora", "arn", "ova", "mark", "avon", "kar", "exa", "ivar", "wind", "avik", "avel", "enth", "eon"]  # fmt: skip
-NOT_COINED = {"Lumeon", "Torkar", "Calora", "Solvora", "Mereon", "Velova", "Zephora", "Calexa"}
+# Real words, names and brands the syllables happen to spell.
+NOT_COINED = {
+    "Arkane", "Haldane", "Borane", "Osteon", "Ostmark", "Nordmark", "Stenmark", "Velora", "Lumeon", "Torkar",
+    "Calora", "Solvora", "Mereon", "Velova", "Zephora", "Calexa", "Dunmark", "Nordwind", "Arkwind",
+}  # fmt: skip
 # What each kind of company does, and the challenges it would answer (by slug).
 SECTORS: dict[str, tuple[str, list[str]]] = {
     "Photonics": ("Laser, optical and infrared systems for sensing and communication.", ["advanced-communication-technologies", "resilient-space-operations", "operations-in-extreme-environments"]),

@@ -98,7 +98,7 @@ def test_demo_organisations_carry_no_demo_giveaways(seeded):
             assert re.fullmatch(shape, organisation.registration_number), organisation.registration_number
     # Invented names: none borrows a well-known brand, as "Juniper Networks" did.
     words = {word for organisation in organisations for word in organisation.name.split()}
-    assert words.isdisjoint({"Juniper", "Cobalt", "Orion", "Zenith", "Atlas", "Delta", "Vector", "Xenon"})
+    assert words.isdisjoint({"Juniper", "Cobalt", "Orion", "Zenith", "Atlas", "Delta", "Vector", "Arkane", "Haldane"})
 
 
 def test_demo_has_applications_in_every_state_but_in_review_across_the_challenges(seeded, programme, closed_programme):
