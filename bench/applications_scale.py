@@ -141,6 +141,7 @@ def _setup(args) -> Dataset:
     from accounts.models import User
     from accounts.services import user_grant_role
     from applications import demo
+    from applications.demo_texts import NAME_ENDS, NAME_STARTS, SECTORS
     from applications.enums import ApplicationStatus, AttachmentKind, Eligibility, MemberRole
     from applications.models import Application, Attachment, Membership, Organisation
     from challenges import demo as challenges_demo
@@ -165,8 +166,9 @@ def _setup(args) -> Dataset:
         nations = rng.choices(
             list(demo.NATION_WEIGHTS), weights=list(demo.NATION_WEIGHTS.values()), k=args.organisations
         )
-        names = [f"{a} {b}" for a in demo.FIRST_WORDS for b in demo.SECOND_WORDS]
-        names += [f"{a} {c} {b}" for a in demo.FIRST_WORDS for c in THIRD_WORDS for b in demo.SECOND_WORDS]
+        words = [start + end for start in NAME_STARTS for end in NAME_ENDS]
+        names = [f"{a} {b}" for a in words for b in SECTORS]
+        names += [f"{a} {c} {b}" for a in words for c in THIRD_WORDS for b in SECTORS]
         names = rng.sample(names, args.organisations)
         organisations = Organisation.objects.bulk_create(
             [
@@ -234,7 +236,7 @@ def _setup(args) -> Dataset:
                 created_by_id=members[organisation.pk][0].pk,
                 status=status,
                 nation=organisation.hq_nation,
-                **demo._answers(rng, organisation, challenge, trl, funding),
+                **demo._answers(rng, demo._area(challenge, challenges), trl, funding),
             )
             if status == S.DRAFT and rng.random() < 0.5:
                 application.team = application.commercial_viability = ""  # half-finished drafts
@@ -247,7 +249,7 @@ def _setup(args) -> Dataset:
             if status == S.WITHDRAWN:
                 application.withdrawn_at = max(application.submitted_at or programme.opens_at, now - timedelta(days=2))
             rows.append(application)
-        demo._number(rows, programme.year)  # references from the real counter, in submission order
+        demo._number(rows)  # references from the real counter, in submission order
         Application.objects.bulk_create(rows, batch_size=1000)
 
         # The deadline's submitters: complete drafts of companies with no other application.

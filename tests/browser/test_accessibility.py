@@ -165,8 +165,9 @@ def test_innovator_pages_meet_wcag_21_aa(page, live_server, demo, audit, screens
     audit.visit("withdraw", reverse("applications:withdraw", args=[submitted.pk]))
 
     audit.visit("organisations", reverse("applications:organisation_list"))
+    # The innovator owns the submitting company and is a member of the drafting one.
     audit.visit("organisation", reverse("applications:organisation_detail", args=[draft.organisation_id]))
-    audit.visit("organisation edit", reverse("applications:organisation_edit", args=[draft.organisation_id]))
+    audit.visit("organisation edit", reverse("applications:organisation_edit", args=[submitted.organisation_id]))
     audit.visit("new organisation", reverse("applications:organisation_create"))
     page.get_by_role("button", name="Create the organisation").click()
     expect(page.locator(".invalid-feedback").first).to_be_visible()

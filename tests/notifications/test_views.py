@@ -297,3 +297,48 @@ def test_resent_message_goes_out_again_once(role_client, mailer):
     outbox_send_due()
 
     assert [email.to for email in mail.outbox] == [["team@startup.example"]]
+
+
+def test_outbox_rows_name_the_kind_and_the_moment_that_matters(role_client):
+    """A programme manager reads what each message is and when it went or goes out; the
+    internal key stays on the detail page, and a reminder planned late never shows a
+    due time from before it existed."""
+    client = role_client(Role.PROGRAMME_MANAGER)
+    created = timezone.now().replace(microsecond=0) - timedelta(hours=3)
+    late = enqueue(
+        "team@startup.example",
+        key="draft-reminder:759:1@20261205T120000Z:T-7d",
+        kind="draft-reminder",
+        category=Category.REMINDER,
+        due_at=created - timedelta(days=4),
+    )
+    retrying = enqueue("retry@startup.example", kind="application-submitted")
+    sent = enqueue("sent@startup.example", kind="some-future-kind")
+    Message.objects.filter(pk=late.pk).update(created_at=created)
+    Message.objects.filter(pk=retrying.pk).update(attempts=2, next_attempt_at=created + timedelta(days=1))
+    Message.objects.filter(pk=sent.pk).update(state=State.SENT, sent_at=created + timedelta(minutes=1), attempts=1)
+
+    response = client.get(reverse("notifications:outbox"), {"show": "all"})
+
+    rows = {row.message.pk: (row.kind, str(row.when_label), row.when) for row in response.context["rows"]}
+    assert rows == {
+        late.pk: ("Draft reminder", "Due now", None),
+        retrying.pk: ("Submission confirmation", "Next attempt", created + timedelta(days=1)),
+        sent.pk: ("Some future kind", "Sent", created + timedelta(minutes=1)),
+    }
+    page = response.content.decode()
+    assert "draft-reminder:759:1@20261205T120000Z:T-7d" not in page
+    assert (created - timedelta(days=4)).strftime("%-d %b %Y") not in page
+    assert created.strftime("%-d %b %Y, %H:%M") in page
+    assert "chunk" not in page
+    assert "2 attempts" in page
+
+
+def test_outbox_detail_keeps_the_key_and_names_the_kind(role_client):
+    client = role_client(Role.PROGRAMME_MANAGER)
+    message = enqueue("team@startup.example", key="draft-reminder:759:1@20261205T120000Z:T-7d", kind="draft-reminder")
+
+    page = client.get(reverse("notifications:outbox_detail", args=[message.pk])).content.decode()
+
+    assert "draft-reminder:759:1@20261205T120000Z:T-7d" in page
+    assert "Draft reminder" in page
