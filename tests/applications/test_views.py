@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.allies import NATO_ALLIES
 from accounts.models import AuditEvent
 from applications.enums import ApplicationStatus
 from applications.models import Application, Attachment, Invitation, Membership, Organisation
@@ -617,3 +618,69 @@ def test_a_removed_member_no_longer_reaches_the_applications(client, member_of):
 
     assert statuses == [404, 404, 404, 404]
     assert Application.objects.get(pk=application.pk).team == COMPLETE_ANSWERS["team"]
+
+
+# --- HQ nation: the Allies only ------------------------------------------------------------------
+
+
+def _organisation_post(**overrides) -> dict:
+    return {
+        "name": "Alpine Optics",
+        "legal_name": "Alpine Optics AG",
+        "registration_number": "CHE-123.456.789",
+        "hq_nation": "NO",
+        "size": "small",
+        "year_founded": 2020,
+    } | overrides
+
+
+def test_organisation_form_offers_the_allies_by_name_with_help(client, owner):
+    response = client.get(reverse("applications:organisation_create"))
+
+    field = response.context["form"].fields["hq_nation"]
+    codes = [code for code, _name in field.choices]
+    names = [str(name) for _code, name in field.choices]
+    assert codes[0] == ""
+    assert set(codes[1:]) == set(NATO_ALLIES)
+    assert names.index("Czechia") < names.index("Denmark") < names.index("Germany")
+    assert "DIANA is open to companies headquartered in a NATO Ally." in text(response)
+
+
+def test_organisation_create_refuses_a_nation_outside_the_alliance(client, owner):
+    response = client.post(reverse("applications:organisation_create"), _organisation_post(hq_nation="CH"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["hq_nation"] == [
+        "Choose the NATO Ally where the company is headquartered: "
+        "DIANA is open only to companies headquartered in a NATO Ally."
+    ]
+    assert not Organisation.objects.exists()
+
+
+def test_editing_an_organisation_outside_the_alliance_shows_the_problem(client, owner):
+    legacy = OrganisationFactory(owner=owner, hq_nation="CH")  # saved before the list was narrowed
+
+    response = client.get(reverse("applications:organisation_edit", args=[legacy.pk]))
+
+    assert response.status_code == 200
+    problem = (
+        "Switzerland is not a NATO Ally. DIANA is open only to companies headquartered in a NATO Ally: "
+        "choose the Ally where the company is headquartered."
+    )
+    assert problem in text(response)
+    # The page shows the nation on file, not the first Ally of the list.
+    assert re.search(r'<option value="CH" selected>Switzerland</option>', response.content.decode())
+
+
+def test_saving_an_organisation_outside_the_alliance_asks_for_an_ally(client, owner):
+    legacy = OrganisationFactory(owner=owner, hq_nation="CH", year_founded=2019)
+    post = _organisation_post(name=legacy.name, registration_number=legacy.registration_number, year_founded=2019)
+
+    refused = client.post(reverse("applications:organisation_edit", args=[legacy.pk]), post | {"hq_nation": "CH"})
+    saved = client.post(reverse("applications:organisation_edit", args=[legacy.pk]), post | {"hq_nation": "DE"})
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["hq_nation"][0].startswith("Switzerland is not a NATO Ally.")
+    assert saved.status_code == 302
+    legacy.refresh_from_db()
+    assert legacy.hq_nation.code == "DE"
