@@ -104,8 +104,8 @@ def test_staff_list_query_count_is_flat(role_client, django_assert_num_queries, 
     for _ in range(rows):
         submitted_application(challenge=ChallengeFactory(programme=programme))
 
-    # programme, the filter's challenges, count, page of applications
-    with django_assert_num_queries(STAFF_BASE + 4):
+    # programme, the filter's challenges, the Allies for the nation filter, count, page of applications
+    with django_assert_num_queries(STAFF_BASE + 5):
         response = client.get(reverse("applications:staff_list", args=[programme.slug]), {"status": "eligible"})
 
     assert len(response.context["page"].object_list) == rows

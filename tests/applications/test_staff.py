@@ -3,14 +3,17 @@ detail and the eligibility override."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 
+from accounts.allies import NATO_ALLIES
 from accounts.enums import Role
 from accounts.models import AuditEvent
 from applications.enums import ApplicationStatus
 from applications.models import Application
+from applications.services import application_withdraw
 from tests.applications.factories import (
     ApplicationFactory,
     ChallengeFactory,
@@ -221,3 +224,56 @@ def test_override_past_the_organisation_limit_is_a_form_error_naming_the_other_a
     assert f"limit of 1: {first.reference}." in error
     assert Application.objects.get(pk=second.pk).status == ApplicationStatus.INELIGIBLE
     assert not AuditEvent.objects.filter(action="application.eligibility_override").exists()
+
+
+def test_list_filters_say_what_no_choice_means(manager, programme, spread):
+    response = manager.get(reverse("applications:staff_list", args=[programme.slug]))
+
+    form = response.context["filter"].form
+    assert [
+        str(next(iter(form.fields[name].choices))[1]) for name in ("status", "challenge", "nation", "trl", "eligibility")
+    ] == ["All statuses", "All challenges", "All nations", "Any TRL", "Any eligibility"]
+    assert "---------" not in response.content.decode()
+
+
+def test_list_nation_filter_offers_the_allies_by_name(manager, programme, spread):
+    response = manager.get(reverse("applications:staff_list", args=[programme.slug]))
+
+    choices = list(response.context["filter"].form.fields["nation"].choices)[1:]
+    names = [str(name) for _code, name in choices]
+    assert {code for code, _name in choices} == set(NATO_ALLIES)
+    assert names.index("Czechia") < names.index("Denmark") < names.index("Germany")
+
+
+def test_list_keeps_references_on_one_line_and_says_times_are_utc(manager, programme, spread):
+    response = manager.get(reverse("applications:staff_list", args=[programme.slug]))
+
+    page = response.content.decode()
+    maple = Application.objects.get(organisation__name="Maple Sat")
+    link = reverse("applications:staff_detail", args=[maple.pk])
+    assert f'<td class="text-nowrap"><a href="{link}">{maple.reference}</a></td>' in page
+    assert '<th scope="col">Submitted (UTC)</th>' in page
+
+
+def eligibility_cells(response) -> dict[str, str]:
+    """Organisation name -> the text of its eligibility cell (the 7th column)."""
+    rows = re.findall(r"<tr>\s*<td class=\"text-nowrap\">.*?</tr>", response.content.decode(), flags=re.S)
+    cells = {}
+    for row in rows:
+        columns = [re.sub(r"<[^>]+>", " ", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+        cells[" ".join(columns[1].split())] = " ".join(columns[6].split())
+    return cells
+
+
+def test_list_does_not_call_a_withdrawn_application_eligible(manager, programme, spread):
+    polar = Application.objects.get(organisation__name="Polar Power")
+    application_withdraw(application=polar, by=polar.created_by)
+    drafty = Application.objects.get(organisation__name="Drafty Ltd")
+    application_withdraw(application=drafty, by=drafty.created_by)
+
+    response = manager.get(reverse("applications:staff_list", args=[programme.slug]))
+
+    cells = eligibility_cells(response)
+    assert cells["Polar Power"] == "Eligible before withdrawal"
+    assert cells["Drafty Ltd"] == "— Not checked: withdrawn"
+    assert cells["Vistula Orbit"] == "Eligible"
