@@ -12,6 +12,7 @@ from applications.models import Application, Attachment, Invitation, Membership,
 from applications.services import (
     application_override_eligibility,
     application_update_section,
+    application_withdraw,
     invitation_accept,
     invitation_create,
     membership_remove,
@@ -684,3 +685,80 @@ def test_saving_an_organisation_outside_the_alliance_asks_for_an_ally(client, ow
     assert saved.status_code == 302
     legacy.refresh_from_db()
     assert legacy.hq_nation.code == "DE"
+
+
+# --- The limit of applications per organisation, said before a draft is started ----------------------
+
+
+def test_start_page_warns_when_the_organisation_has_reached_the_limit(client, owner):
+    organisation = OrganisationFactory(owner=owner, name="Fjordlys Sensing")
+    first = submitted_application(organisation=organisation, created_by=owner)
+    other = ChallengeFactory(programme=first.programme, title="Energy and power")
+
+    response = client.get(reverse("applications:start", args=[other.pk]))
+
+    page = text(response)
+    assert (
+        f"Fjordlys Sensing has already submitted {first.reference} to {first.programme.title}, "
+        "which accepts 1 per organisation."
+    ) in page
+    assert f"if it is submitted while {first.reference} counts, it will be found not eligible" in page
+    assert f'href="{first.get_absolute_url()}">{first.reference}</a>: {first.challenge.title} (eligible)' in page
+
+
+def test_start_page_still_lets_a_draft_be_started_at_the_limit(client, owner):
+    # DESIGN §5: the limit is on submissions; drafts do not count against it.
+    organisation = OrganisationFactory(owner=owner)
+    first = submitted_application(organisation=organisation, created_by=owner)
+    other = ChallengeFactory(programme=first.programme)
+
+    response = client.post(reverse("applications:start", args=[other.pk]), {"organisation": organisation.pk})
+
+    assert response.status_code == 302
+    assert Application.objects.filter(organisation=organisation, challenge=other, status="draft").count() == 1
+
+
+@pytest.mark.parametrize("situation", ["draft only", "withdrawn", "other programme", "limit of two"])
+def test_start_page_says_nothing_below_the_limit(client, owner, situation):
+    organisation = OrganisationFactory(owner=owner)
+    challenge = ChallengeFactory()
+    if situation == "draft only":
+        ApplicationFactory(organisation=organisation, challenge=ChallengeFactory(programme=challenge.programme))
+    elif situation == "withdrawn":
+        withdrawn = submitted_application(organisation=organisation, challenge=ChallengeFactory(programme=challenge.programme))
+        application_withdraw(application=withdrawn, by=withdrawn.created_by)
+    elif situation == "other programme":
+        submitted_application(organisation=organisation)
+    else:
+        challenge.programme.applications_per_organisation = 2
+        challenge.programme.save(update_fields=["applications_per_organisation"])
+        submitted_application(organisation=organisation, challenge=ChallengeFactory(programme=challenge.programme))
+
+    response = client.get(reverse("applications:start", args=[challenge.pk]))
+
+    assert response.status_code == 200
+    assert "has already submitted" not in text(response)
+
+
+def test_start_page_preselects_an_organisation_that_can_still_submit(client, owner):
+    full = OrganisationFactory(owner=owner, name="Aurora Quantum")  # first by name
+    free = OrganisationFactory(owner=owner, name="Borealis Labs")
+    first = submitted_application(organisation=full)
+
+    response = client.get(reverse("applications:start", args=[ChallengeFactory(programme=first.programme).pk]))
+
+    page = response.content.decode()
+    assert re.search(rf'value="{free.pk}"\s+id="organisation-{free.pk}" checked', page)
+    assert not re.search(rf'value="{full.pk}"\s+id="organisation-{full.pk}" checked', page)
+
+
+def test_challenge_choice_warns_per_programme_at_the_limit(client, owner):
+    organisation = OrganisationFactory(owner=owner, name="Fjordlys Sensing")
+    first = submitted_application(organisation=organisation)
+    elsewhere = ChallengeFactory(title="Another programme's challenge")
+
+    response = client.get(reverse("applications:choose_challenge"))
+
+    groups = {programme.pk: [r.references for r in reached] for programme, _c, reached in response.context["programmes"]}
+    assert groups == {first.programme.pk: [first.reference], elsewhere.programme.pk: []}
+    assert f"Fjordlys Sensing has already submitted {first.reference}" in text(response)
