@@ -604,14 +604,20 @@ def application_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     if application.status not in APPLICANT_WITHDRAWABLE:
         messages.error(request, _("This application cannot be withdrawn."))
         return redirect(application)
+    was_draft = application.is_draft
     form = WithdrawForm(request.POST or None)
+    if was_draft:
+        form.fields["reason"].label = _("Why are you discarding it? (optional)")
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(application=application, by=request.user, reason=form.cleaned_data["reason"])
         except TransitionError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("The application is withdrawn. A confirmation is on its way by e-mail."))
+            if was_draft:
+                messages.success(request, _("The draft is discarded. A confirmation is on its way by e-mail."))
+            else:
+                messages.success(request, _("The application is withdrawn. A confirmation is on its way by e-mail."))
         return redirect(application)
     return render(request, "applications/application_withdraw.html", {"application": application, "form": form})
 

@@ -762,3 +762,58 @@ def test_challenge_choice_warns_per_programme_at_the_limit(client, owner):
     groups = {programme.pk: [r.references for r in reached] for programme, _c, reached in response.context["programmes"]}
     assert groups == {first.programme.pk: [first.reference], elsewhere.programme.pk: []}
     assert f"Fjordlys Sensing has already submitted {first.reference}" in text(response)
+
+
+# --- Drafts: discarded, not "withdrawn"; progress next to the submit button -------------------------
+
+
+def test_a_draft_offers_discard_not_withdraw(client, draft):
+    response = client.get(reverse("applications:detail", args=[draft.pk]))
+
+    page = text(response)
+    assert "Discard draft" in page
+    assert "Withdraw this application" not in page
+
+
+def test_a_submitted_application_offers_withdraw(client, owner):
+    application = submitted_application(organisation=OrganisationFactory(owner=owner))
+
+    page = text(client.get(reverse("applications:detail", args=[application.pk])))
+
+    assert "Withdraw this application" in page
+    assert "Discard draft" not in page
+
+
+def test_the_discard_page_says_what_happens_to_the_draft(client, draft):
+    response = client.get(reverse("applications:withdraw", args=[draft.pk]))
+
+    page = text(response)
+    assert "<h1 class=\"h3\">Discard the draft</h1>" in page
+    assert "Once discarded, it can no longer be edited or submitted, and this cannot be undone." in page
+    assert "It is not deleted: it stays in your organisation's applications, marked as withdrawn" in page
+    assert '<button type="submit" class="btn btn-danger">Discard draft</button>' in page
+    assert "Why are you discarding it? (optional)" in page
+    assert "leaves the call for good" not in page
+
+
+def test_discarding_a_draft_says_so_and_records_it(client, draft):
+    response = client.post(reverse("applications:withdraw", args=[draft.pk]), {"reason": ""}, follow=True)
+
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.WITHDRAWN
+    assert messages_of(response) == ["The draft is discarded. A confirmation is on its way by e-mail."]
+    assert "Draft discarded (never submitted)" in text(response)
+
+
+def test_submit_button_stays_enabled_with_the_progress_beside_it(client, draft):
+    response = client.get(reverse("applications:submit", args=[draft.pk]))
+
+    page = text(response)
+    # The fixture's draft lacks the team, the TRL and the pitch deck: three of eight.
+    assert response.context["complete_count"] == 5
+    assert re.search(
+        r'<button type="submit" class="btn btn-primary btn-lg" aria-describedby="submit-progress">'
+        r"Submit the application</button> <span id=\"submit-progress\" class=\"text-secondary\"> "
+        r"5 of 8 sections complete </span>",
+        page,
+    ), page[page.find("Submit the application") - 200 :][:600]
