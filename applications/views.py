@@ -741,7 +741,8 @@ def _staff_detail_page(
     )
     kinds = _attachment_kinds(application)
     sections = [
-        (section, [(_label(name), getattr(application, name)) for name in section.fields]) for section in SECTIONS
+        (section, [(name, _label(name), getattr(application, name)) for name in section.fields])
+        for section in SECTIONS
     ]
     return render(
         request,

@@ -277,3 +277,59 @@ def test_list_does_not_call_a_withdrawn_application_eligible(manager, programme,
     assert cells["Polar Power"] == "Eligible before withdrawal"
     assert cells["Drafty Ltd"] == "— Not checked: withdrawn"
     assert cells["Vistula Orbit"] == "Eligible"
+
+
+def squashed(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def test_staff_detail_shows_the_funding_as_an_amount_in_euros(manager, programme, spread):
+    application = Application.objects.get(organisation__name="Polar Power")  # requests 100,000
+
+    english = squashed(manager.get(reverse("applications:staff_detail", args=[application.pk])))
+    french = manager.get(
+        reverse("applications:staff_detail", args=[application.pk]), headers={"accept-language": "fr"}
+    ).content.decode()
+
+    assert "<dd class=\"text-break\"> EUR 100,000 </dd>" in english
+    assert ">100000<" not in english.replace(" ", "")
+    # Grouped the French way, with a no-break space rather than a comma.
+    assert re.findall(r"EUR 100\W000", french) == ["EUR 100\xa0000"]
+
+
+def test_staff_detail_names_the_organisation_once(manager, programme):
+    same = OrganisationFactory(name="Polar Power AS", legal_name="Polar Power AS", registration_number="NO-918273645")
+    application = submitted_application(organisation=same, challenge=ChallengeFactory(programme=programme))
+
+    page = squashed(manager.get(reverse("applications:staff_detail", args=[application.pk])))
+
+    assert (
+        '<dd class="col-sm-8"> Polar Power AS <span class="d-block small text-secondary"> '
+        "Registration number NO-918273645 </span> </dd>"
+    ) in page
+    assert "Polar Power AS (Polar Power AS" not in page
+
+
+def test_staff_detail_adds_the_legal_name_when_it_differs(manager, programme):
+    trading = OrganisationFactory(name="Polar Power", legal_name="Polar Power Holding AS", registration_number="NO-1")
+    application = submitted_application(organisation=trading, challenge=ChallengeFactory(programme=programme))
+
+    page = squashed(manager.get(reverse("applications:staff_detail", args=[application.pk])))
+
+    assert (
+        '<dd class="col-sm-8"> Polar Power <span class="d-block small text-secondary"> '
+        "Polar Power Holding AS · Registration number NO-1 </span> </dd>"
+    ) in page
+
+
+def test_staff_detail_tucks_the_sha256_into_a_detail(manager, programme, spread):
+    application = Application.objects.get(organisation__name="Polar Power")
+    attachment = application.attachments.get()
+
+    page = squashed(manager.get(reverse("applications:staff_detail", args=[application.pk])))
+
+    assert (
+        '<details class="small text-secondary"> <summary>SHA-256</summary> '
+        f'<code class="text-break">{attachment.sha256}</code> </details>'
+    ) in page
+    assert f"SHA-256 <code>{attachment.sha256}</code>" not in page
