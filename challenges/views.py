@@ -143,7 +143,8 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "challenges": challenge_list_for_programme(programme=programme, include_unpublished=staff),
             "criteria": programme.criteria.order_by("order", "id"),
-            "eligible_nations": programme.eligible_nations.order_by("code"),
+            # By name in the reader's language (Czechia, Denmark, Germany), not by code.
+            "eligible_nations": [name for _code, name in programme.eligible_nations.choices()],
             "is_open": programme.is_open(now),
             "now": now,
         },
