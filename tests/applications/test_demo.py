@@ -8,15 +8,19 @@ import re
 from collections import Counter
 
 import pytest
+from django.forms import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts import demo as accounts_demo
 from accounts.demo import DEMO_PASSWORD
+from accounts.models import Ally
 from applications import demo
 from applications.enums import ApplicationStatus
+from applications.forms import OrganisationForm
 from applications.models import Application, Attachment, Membership, Organisation
+from applications.services import ORGANISATION_FIELDS
 from tests.applications.factories import ChallengeFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +157,16 @@ def test_demo_without_a_programme_seeds_organisations_only():
     assert Organisation.objects.exists()
     assert not Application.objects.exists()
     assert "No published programme yet" in lines[-1]
+
+
+def test_every_demo_organisation_is_headquartered_in_an_ally(seeded):
+    """The profile form offers only the Allies: a demo company elsewhere could not save its profile.
+    (The demo's ineligible applications fail on TRL or funding, not on nation.)"""
+    organisations = Organisation.objects.filter(registration_number__startswith="DEMO-")
+    nations = {str(code) for code in organisations.values_list("hq_nation", flat=True)}
+
+    assert nations <= set(Ally.objects.values_list("code", flat=True))
+    for organisation in [organisations.get(registration_number="DEMO-NO-FJORDLYS"), organisations.last()]:
+        form = OrganisationForm(data=model_to_dict(organisation, fields=ORGANISATION_FIELDS), instance=organisation)
+        assert form.is_valid(), form.errors
+        assert form.nation_problem == ""
