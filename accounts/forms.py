@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Ally
 
 
-def _nation_choices() -> list[tuple[str, str]]:
+def _nation_choices() -> list[tuple[str, object]]:
     # A callable, so the names follow the visitor's language and the Ally table as it is now.
     return [("", _("Not stated")), *Ally.objects.choices()]
 

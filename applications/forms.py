@@ -1,5 +1,7 @@
 """Forms: they validate and shape input; the rules live in services."""
 
+from typing import Any, cast
+
 import django_filters
 from django import forms
 from django.core.validators import MaxLengthValidator
@@ -37,7 +39,8 @@ HELP = {
 
 
 NOT_AN_ALLY = _(
-    "Choose the NATO Ally where the company is headquartered: DIANA is open only to companies headquartered in a NATO Ally."
+    "Choose the NATO Ally where the company is headquartered: "
+    "DIANA is open only to companies headquartered in a NATO Ally."
 )
 
 
@@ -52,8 +55,8 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["hq_nation"]
-        choices = Ally.objects.choices()
+        field = cast(forms.ChoiceField, self.fields["hq_nation"])  # django-countries' LazyTypedChoiceField
+        choices: list[tuple[str, Any]] = list(Ally.objects.choices())
         self.allied_codes = {code for code, _name in choices}
         # A profile saved before the list was narrowed (or by the admin) may name another
         # nation: it is shown as it is, with the problem stated, rather than silently

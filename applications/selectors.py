@@ -139,7 +139,9 @@ def limits_reached_for_member(*, user: User, programmes: Iterable[Programme]) ->
         .order_by("programme_id", "organisation__name", "organisation_id", "submitted_at", "id")
     )
     reached = []
-    for _key, group in groupby(counted, key=lambda application: (application.programme_id, application.organisation_id)):
+    for _key, group in groupby(
+        counted, key=lambda application: (application.programme_id, application.organisation_id)
+    ):
         applications = list(group)
         first = applications[0]
         if len(applications) >= first.programme.applications_per_organisation:

@@ -741,8 +741,7 @@ def _staff_detail_page(
     )
     kinds = _attachment_kinds(application)
     sections = [
-        (section, [(name, _label(name), getattr(application, name)) for name in section.fields])
-        for section in SECTIONS
+        (section, [(name, _label(name), getattr(application, name)) for name in section.fields]) for section in SECTIONS
     ]
     return render(
         request,

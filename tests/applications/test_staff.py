@@ -231,7 +231,8 @@ def test_list_filters_say_what_no_choice_means(manager, programme, spread):
 
     form = response.context["filter"].form
     assert [
-        str(next(iter(form.fields[name].choices))[1]) for name in ("status", "challenge", "nation", "trl", "eligibility")
+        str(next(iter(form.fields[name].choices))[1])
+        for name in ("status", "challenge", "nation", "trl", "eligibility")
     ] == ["All statuses", "All challenges", "All nations", "Any TRL", "Any eligibility"]
     assert "---------" not in response.content.decode()
 
@@ -291,7 +292,7 @@ def test_staff_detail_shows_the_funding_as_an_amount_in_euros(manager, programme
         reverse("applications:staff_detail", args=[application.pk]), headers={"accept-language": "fr"}
     ).content.decode()
 
-    assert "<dd class=\"text-break\"> EUR 100,000 </dd>" in english
+    assert '<dd class="text-break"> EUR 100,000 </dd>' in english
     assert ">100000<" not in english.replace(" ", "")
     # Grouped the French way, with a no-break space rather than a comma.
     assert re.findall(r"EUR 100\W000", french) == ["EUR 100\xa0000"]

@@ -725,7 +725,9 @@ def test_start_page_says_nothing_below_the_limit(client, owner, situation):
     if situation == "draft only":
         ApplicationFactory(organisation=organisation, challenge=ChallengeFactory(programme=challenge.programme))
     elif situation == "withdrawn":
-        withdrawn = submitted_application(organisation=organisation, challenge=ChallengeFactory(programme=challenge.programme))
+        withdrawn = submitted_application(
+            organisation=organisation, challenge=ChallengeFactory(programme=challenge.programme)
+        )
         application_withdraw(application=withdrawn, by=withdrawn.created_by)
     elif situation == "other programme":
         submitted_application(organisation=organisation)
@@ -759,7 +761,9 @@ def test_challenge_choice_warns_per_programme_at_the_limit(client, owner):
 
     response = client.get(reverse("applications:choose_challenge"))
 
-    groups = {programme.pk: [r.references for r in reached] for programme, _c, reached in response.context["programmes"]}
+    groups = {
+        programme.pk: [r.references for r in reached] for programme, _c, reached in response.context["programmes"]
+    }
     assert groups == {first.programme.pk: [first.reference], elsewhere.programme.pk: []}
     assert f"Fjordlys Sensing has already submitted {first.reference}" in text(response)
 
@@ -788,7 +792,7 @@ def test_the_discard_page_says_what_happens_to_the_draft(client, draft):
     response = client.get(reverse("applications:withdraw", args=[draft.pk]))
 
     page = text(response)
-    assert "<h1 class=\"h3\">Discard the draft</h1>" in page
+    assert '<h1 class="h3">Discard the draft</h1>' in page
     assert "Once discarded, it can no longer be edited or submitted, and this cannot be undone." in page
     assert "It is not deleted: it stays in your organisation's applications, marked as withdrawn" in page
     assert '<button type="submit" class="btn btn-danger">Discard draft</button>' in page

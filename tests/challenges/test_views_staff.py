@@ -417,7 +417,7 @@ def applied_to():
 
 
 def test_staff_programme_page_offers_delete_only_without_applications(manager, applied_to):
-    programme, taken, free = applied_to
+    _programme, taken, free = applied_to
 
     body = manager.get(reverse("challenges:staff_programme_detail", kwargs={"slug": "p"})).content.decode()
 
@@ -430,7 +430,9 @@ def test_staff_programme_page_offers_delete_only_without_applications(manager, a
 def test_delete_page_says_how_many_applications_block_it(manager, applied_to):
     _programme, taken, _free = applied_to
 
-    response = manager.get(reverse("challenges:staff_challenge_delete", kwargs={"slug": "p", "challenge_slug": taken.slug}))
+    response = manager.get(
+        reverse("challenges:staff_challenge_delete", kwargs={"slug": "p", "challenge_slug": taken.slug})
+    )
 
     body = " ".join(response.content.decode().split())
     assert f"“{taken.title}” cannot be deleted: 2 applications (drafts included) are addressed to it." in body
@@ -440,7 +442,9 @@ def test_delete_page_says_how_many_applications_block_it(manager, applied_to):
 def test_delete_page_of_a_challenge_without_applications_offers_delete(manager, applied_to):
     _programme, _taken, free = applied_to
 
-    response = manager.get(reverse("challenges:staff_challenge_delete", kwargs={"slug": "p", "challenge_slug": free.slug}))
+    response = manager.get(
+        reverse("challenges:staff_challenge_delete", kwargs={"slug": "p", "challenge_slug": free.slug})
+    )
 
     body = " ".join(response.content.decode().split())
     assert "Nobody has applied to this challenge. Deleting it cannot be undone." in body
