@@ -1,13 +1,23 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
+
+from accounts.models import Ally
+
+
+def _nation_choices() -> list[tuple[str, object]]:
+    # A callable, so the names follow the visitor's language and the Ally table as it is now.
+    return [("", _("Not stated")), *Ally.objects.choices()]
 
 
 class SignupExtraForm(forms.Form):
     """Fields allauth's sign-up form adds to e-mail and password."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
-    nation = forms.ChoiceField(label=_("Nation (optional)"), choices=[("", "---------"), *countries], required=False)
+    nation = forms.ChoiceField(
+        label=_("Nation (optional)"),
+        choices=_nation_choices,
+        required=False,
+    )
 
     def signup(self, request, user) -> None:
         user.full_name = self.cleaned_data["full_name"]

@@ -97,12 +97,27 @@ class MinistryProfile(models.Model):
         return f"{self.ministry_name} ({self.nation})"
 
 
+def countries_by_name(codes) -> list[tuple[str, str]]:
+    """(code, name) for `codes`, sorted by name in the active language: django-countries'
+    own order, so Germany follows Czechia wherever the names say it should."""
+    wanted = {str(code) for code in codes}
+    return [(str(code), str(name)) for code, name in countries if code in wanted]
+
+
+class AllyQuerySet(models.QuerySet["Ally"]):
+    def choices(self) -> list[tuple[str, str]]:
+        """(code, name) of these Allies, by name in the active language."""
+        return countries_by_name(self.values_list("code", flat=True))
+
+
 class Ally(models.Model):
     """A NATO member nation. Kept in the database so programmes can restrict
     eligibility to a subset, and so a future accession is a data change."""
 
     code = CountryField(_("nation"), unique=True)
     joined = models.PositiveSmallIntegerField(_("year of accession"))
+
+    objects = AllyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Ally")

@@ -1,5 +1,7 @@
 """Forms: they validate and shape input; the rules live in services."""
 
+from typing import Any, cast
+
 import django_filters
 from django import forms
 from django.core.validators import MaxLengthValidator
@@ -8,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from accounts.models import Ally
 from applications.enums import ApplicationStatus, AttachmentKind, Eligibility
 from applications.models import Application, Organisation
 from applications.sections import SECTIONS_BY_SLUG
@@ -35,11 +38,46 @@ HELP = {
 }
 
 
+NOT_AN_ALLY = _(
+    "Choose the NATO Ally where the company is headquartered: "
+    "DIANA is open only to companies headquartered in a NATO Ally."
+)
+
+
 class OrganisationForm(forms.ModelForm):
+    """The company profile. The HQ nation is one of the Allies (DESIGN §1); a programme
+    may still narrow that down, which the eligibility check tells at submission."""
+
     class Meta:
         model = Organisation
         fields = list(ORGANISATION_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["hq_nation"])  # django-countries' LazyTypedChoiceField
+        choices: list[tuple[str, Any]] = list(Ally.objects.choices())
+        self.allied_codes = {code for code, _name in choices}
+        # A profile saved before the list was narrowed (or by the admin) may name another
+        # nation: it is shown as it is, with the problem stated, rather than silently
+        # replaced by the first Ally in the list.
+        current = str(self.instance.hq_nation or "") if self.instance.pk else ""
+        self.nation_problem = ""
+        if current and current not in self.allied_codes:
+            choices.insert(0, (current, countries.name(current)))
+            self.nation_problem = _(
+                "%(nation)s is not a NATO Ally. DIANA is open only to companies headquartered in a NATO Ally: "
+                "choose the Ally where the company is headquartered."
+            ) % {"nation": countries.name(current)}
+        field.choices = [("", _("Choose a nation")), *choices]
+        field.help_text = _("DIANA is open to companies headquartered in a NATO Ally.")
+        field.error_messages["invalid_choice"] = NOT_AN_ALLY
+
+    def clean_hq_nation(self):
+        nation = str(self.cleaned_data["hq_nation"])
+        if nation not in self.allied_codes:
+            raise forms.ValidationError(self.nation_problem or NOT_AN_ALLY)
+        return nation
 
     def clean_year_founded(self):
         year = self.cleaned_data["year_founded"]
@@ -135,12 +173,18 @@ ELIGIBILITY_FILTER_CHOICES = [*Eligibility.choices, ("overridden", _("Overridden
 
 class StaffApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Reference or organisation"), method="search")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=ApplicationStatus.choices)
-    challenge = django_filters.ModelChoiceFilter(label=_("Challenge"), queryset=None)
-    nation = django_filters.ChoiceFilter(label=_("Nation"), choices=list(countries))
-    trl = django_filters.ChoiceFilter(label=_("TRL"), choices=TRL_CHOICES)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ApplicationStatus.choices, empty_label=_("All statuses")
+    )
+    challenge = django_filters.ModelChoiceFilter(label=_("Challenge"), queryset=None, empty_label=_("All challenges"))
+    # The Allies, set per request: named in the viewer's language and sorted by those names.
+    nation = django_filters.ChoiceFilter(label=_("Nation"), choices=[], empty_label=_("All nations"))
+    trl = django_filters.ChoiceFilter(label=_("TRL"), choices=TRL_CHOICES, empty_label=_("Any TRL"))
     eligibility = django_filters.ChoiceFilter(
-        label=_("Eligibility"), choices=ELIGIBILITY_FILTER_CHOICES, method="filter_eligibility"
+        label=_("Eligibility"),
+        choices=ELIGIBILITY_FILTER_CHOICES,
+        method="filter_eligibility",
+        empty_label=_("Any eligibility"),
     )
 
     class Meta:
@@ -150,6 +194,15 @@ class StaffApplicationFilter(django_filters.FilterSet):
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["challenge"].queryset = programme.challenges.order_by("order", "title")
+        # Read when first shown or checked, once: the CSV export of an unfiltered list never needs it.
+        allies: list[tuple[str, str]] = []
+
+        def nation_choices() -> list[tuple[str, str]]:
+            if not allies:
+                allies.extend(Ally.objects.choices())
+            return allies
+
+        self.filters["nation"].extra["choices"] = nation_choices
         for field in self.form.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"

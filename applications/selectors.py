@@ -5,15 +5,17 @@ in `applications.permissions`; tests/applications/test_permissions.py checks tha
 the two agree for owners, members, outsiders and every role.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import groupby
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from accounts.permissions import is_programme_manager
-from applications.enums import ApplicationStatus
+from applications.enums import COUNTS_AGAINST_LIMIT, ApplicationStatus
 from applications.models import Application, Attachment, Invitation, Membership, Organisation
 from challenges.models import Challenge, Programme
 from notifications.reminders import ReminderPlan
@@ -108,6 +110,43 @@ def challenges_open_for_applications(*, now: datetime | None = None) -> QuerySet
         .select_related("programme")
         .order_by("programme__closes_at", "programme_id", "order", "title")
     )
+
+
+@dataclass(frozen=True)
+class LimitReached:
+    """An organisation that has as many counted applications in a programme as it may submit."""
+
+    organisation: Organisation
+    programme: Programme
+    applications: list[Application]  # the counted ones, first submitted first
+
+    @property
+    def references(self) -> str:
+        return ", ".join(application.reference or "" for application in self.applications)
+
+
+def limits_reached_for_member(*, user: User, programmes: Iterable[Programme]) -> list[LimitReached]:
+    """The user's organisations that have reached a programme's limit of applications per
+    organisation (DESIGN §5). The limit counts submissions, not drafts: a new draft may
+    still be started, but submitting it would make it not eligible. One query."""
+    programme_ids = {programme.pk for programme in programmes}
+    if not programme_ids or not user.is_authenticated:
+        return []
+    counted = (
+        Application.objects.filter(visible_to_member_q(user), programme_id__in=programme_ids)
+        .filter(status__in=COUNTS_AGAINST_LIMIT)
+        .select_related("organisation", "programme", "challenge")
+        .order_by("programme_id", "organisation__name", "organisation_id", "submitted_at", "id")
+    )
+    reached = []
+    for _key, group in groupby(
+        counted, key=lambda application: (application.programme_id, application.organisation_id)
+    ):
+        applications = list(group)
+        first = applications[0]
+        if len(applications) >= first.programme.applications_per_organisation:
+            reached.append(LimitReached(first.organisation, first.programme, applications))
+    return reached
 
 
 # --- Timeline ----------------------------------------------------------------------------------

@@ -269,8 +269,20 @@ def application_list(request: SignedInRequest) -> HttpResponse:
 @login_required
 @require_GET
 def challenge_choose(request: SignedInRequest) -> HttpResponse:
-    challenges = selectors.challenges_open_for_applications()
-    return render(request, "applications/challenge_choose.html", {"challenges": challenges, "now": timezone.now()})
+    challenges = list(selectors.challenges_open_for_applications())
+    programmes: dict[int, tuple[Programme, list[Challenge], list[selectors.LimitReached]]] = {}
+    for challenge in challenges:
+        programmes.setdefault(challenge.programme_id, (challenge.programme, [], []))[1].append(challenge)
+    # Said before the applicant picks a challenge, not only at "Review and submit".
+    for reached in selectors.limits_reached_for_member(
+        user=request.user, programmes=[programme for programme, _c, _r in programmes.values()]
+    ):
+        programmes[reached.programme.pk][2].append(reached)
+    return render(
+        request,
+        "applications/challenge_choose.html",
+        {"challenges": challenges, "programmes": list(programmes.values()), "now": timezone.now()},
+    )
 
 
 @login_required
@@ -299,6 +311,15 @@ def application_start(request: SignedInRequest, challenge_id: int) -> HttpRespon
                     )
                 first = SECTIONS[0].slug
                 return redirect("applications:section", pk=application.pk, section=first)
+    # The limit counts submissions (DESIGN §5), so a draft may still be started; the
+    # applicant is told before starting, not only at "Review and submit".
+    reached = {
+        notice.organisation.pk: notice
+        for notice in selectors.limits_reached_for_member(user=request.user, programmes=[challenge.programme])
+    }
+    choices = [(organisation, reached.get(organisation.pk)) for organisation in organisations]
+    # Preselect an organisation that can still submit, if there is one.
+    preselected = next((o for o, notice in choices if notice is None), organisations[0] if organisations else None)
     return render(
         request,
         "applications/application_start.html",
@@ -306,6 +327,8 @@ def application_start(request: SignedInRequest, challenge_id: int) -> HttpRespon
             "challenge": challenge,
             "programme": challenge.programme,
             "organisations": organisations,
+            "choices": choices,
+            "preselected": preselected,
             "accepting": services.accepts_changes(challenge.programme, timezone.now()),
         },
     )
@@ -581,14 +604,20 @@ def application_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     if application.status not in APPLICANT_WITHDRAWABLE:
         messages.error(request, _("This application cannot be withdrawn."))
         return redirect(application)
+    was_draft = application.is_draft
     form = WithdrawForm(request.POST or None)
+    if was_draft:
+        form.fields["reason"].label = _("Why are you discarding it? (optional)")
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(application=application, by=request.user, reason=form.cleaned_data["reason"])
         except TransitionError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("The application is withdrawn. A confirmation is on its way by e-mail."))
+            if was_draft:
+                messages.success(request, _("The draft is discarded. A confirmation is on its way by e-mail."))
+            else:
+                messages.success(request, _("The application is withdrawn. A confirmation is on its way by e-mail."))
         return redirect(application)
     return render(request, "applications/application_withdraw.html", {"application": application, "form": form})
 
@@ -712,7 +741,7 @@ def _staff_detail_page(
     )
     kinds = _attachment_kinds(application)
     sections = [
-        (section, [(_label(name), getattr(application, name)) for name in section.fields]) for section in SECTIONS
+        (section, [(name, _label(name), getattr(application, name)) for name in section.fields]) for section in SECTIONS
     ]
     return render(
         request,

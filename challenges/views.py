@@ -30,6 +30,7 @@ from challenges.forms import (
 from challenges.markdown import render_markdown
 from challenges.models import Challenge, Programme
 from challenges.selectors import (
+    challenge_application_count,
     challenge_get_visible,
     challenge_list_for_programme,
     challenge_list_published,
@@ -142,7 +143,8 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "challenges": challenge_list_for_programme(programme=programme, include_unpublished=staff),
             "criteria": programme.criteria.order_by("order", "id"),
-            "eligible_nations": programme.eligible_nations.order_by("code"),
+            # By name in the reader's language (Czechia, Denmark, Germany), not by code.
+            "eligible_nations": [name for _code, name in programme.eligible_nations.choices()],
             "is_open": programme.is_open(now),
             "now": now,
         },
@@ -216,7 +218,9 @@ def _staff_programme_page(request: HttpRequest, programme: Programme, *, problem
         "challenges/staff_programme_detail.html",
         {
             "programme": programme,
-            "challenges": challenge_list_for_programme(programme=programme, include_unpublished=True),
+            "challenges": challenge_list_for_programme(
+                programme=programme, include_unpublished=True, with_application_counts=True
+            ),
             "criteria": programme.criteria.order_by("order", "id"),
             "problems": programme_publish_problems(programme) if problems is None else problems,
             "refused": problems is not None,
@@ -414,7 +418,15 @@ def staff_challenge_delete(request: HttpRequest, slug: str, challenge_slug: str)
         else:
             messages.success(request, _("Challenge deleted."))
         return redirect("challenges:staff_programme_detail", slug=programme.slug)
-    return render(request, "challenges/staff_challenge_delete.html", {"programme": programme, "challenge": challenge})
+    return render(
+        request,
+        "challenges/staff_challenge_delete.html",
+        {
+            "programme": programme,
+            "challenge": challenge,
+            "application_count": challenge_application_count(challenge=challenge),
+        },
+    )
 
 
 @manager_required

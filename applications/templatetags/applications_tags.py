@@ -69,6 +69,8 @@ def timeline_text(event, *, for_staff: bool = False) -> str:
         text = _("Eligibility reviewed by DIANA staff: %(status)s") % {"status": status.lower()}
         return f"{text} ({event.reason})" if for_staff and event.reason else text
     if event.action == "application.withdraw":
+        if before.get("status") == ApplicationStatus.DRAFT:
+            return _("Draft discarded (never submitted)")
         return _("Withdrawn (was %(status)s)") % {"status": status_label(before.get("status", "")).lower()}
     if event.action == "application.attachment":
         return _("%(kind)s uploaded: %(name)s") % {"kind": after.get("kind", ""), "name": after.get("name", "")}

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.allies import NATO_ALLIES
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -55,4 +56,36 @@ def test_signup_requires_a_full_name(client):
 
     assert response.status_code == 200
     assert "full_name" in response.context["form"].errors
+    assert not User.objects.exists()
+
+
+def test_signup_offers_only_the_allies_sorted_by_name(client):
+    response = client.get(reverse("account_signup"))
+
+    choices = list(response.context["form"].fields["nation"].choices)
+    codes = [code for code, _name in choices]
+    names = [str(name) for _code, name in choices[1:]]
+    assert codes[0] == ""
+    assert set(codes[1:]) == set(NATO_ALLIES)
+    assert len(codes) == 33
+    # By name, not by code: by code, Germany (DE) would come before Denmark (DK), and the
+    # United Kingdom (GB) before Türkiye (TR).
+    assert names.index("Czechia") < names.index("Denmark") < names.index("Germany")
+    assert names.index("Türkiye") < names.index("United Kingdom") < names.index("United States of America")
+
+
+def test_signup_refuses_a_nation_outside_the_alliance(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "x@example.org",
+            "password1": "a-long-unique-passphrase",
+            "password2": "a-long-unique-passphrase",
+            "full_name": "Xavier Neutral",
+            "nation": "CH",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "nation" in response.context["form"].errors
     assert not User.objects.exists()

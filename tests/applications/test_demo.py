@@ -9,17 +9,20 @@ import re
 from collections import Counter
 
 import pytest
+from django.forms import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts import demo as accounts_demo
 from accounts.demo import DEMO_PASSWORD
-from accounts.models import AuditEvent
+from accounts.models import Ally, AuditEvent
 from applications import demo, eligibility
 from applications.demo_texts import TRL_DEFINITIONS
 from applications.enums import ApplicationStatus, MemberRole
+from applications.forms import OrganisationForm
 from applications.models import Application, Attachment, Membership, Organisation
+from applications.services import ORGANISATION_FIELDS
 from tests.applications.factories import ChallengeFactory, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +290,17 @@ def test_demo_leaves_an_older_seeds_data_alone(programme):
 
     assert Organisation.objects.count() == 1
     assert "Demo data from an older seed is present" in lines[0]
+
+
+def test_every_demo_organisation_is_headquartered_in_an_ally(seeded):
+    """The profile form offers only the Allies: a demo company elsewhere could not save its profile.
+    (The demo's ineligible applications fail on TRL or funding, not on nation.)"""
+    organisations = demo.demo_organisations().order_by("id")
+    nations = {str(code) for code in organisations.values_list("hq_nation", flat=True)}
+
+    assert len(nations) > 20
+    assert nations <= set(Ally.objects.values_list("code", flat=True))
+    for organisation in [organisations.first(), organisations.last()]:
+        form = OrganisationForm(data=model_to_dict(organisation, fields=ORGANISATION_FIELDS), instance=organisation)
+        assert form.is_valid(), form.errors
+        assert form.nation_problem == ""

@@ -77,12 +77,15 @@ def test_organisation_detail_query_count_is_flat(role_client, django_assert_num_
 @pytest.mark.parametrize("rows", ROWS)
 def test_challenge_choice_query_count_is_flat(role_client, django_assert_num_queries, rows):
     client = role_client(Role.INNOVATOR)
-    ChallengeFactory.create_batch(rows)
+    for challenge in ChallengeFactory.create_batch(rows):
+        submitted_application(organisation=OrganisationFactory(owner=client.user), challenge=challenge)
 
-    with django_assert_num_queries(BASE + 1):
+    # challenges, the user's applications that count against each programme's limit
+    with django_assert_num_queries(BASE + 2):
         response = client.get(reverse("applications:choose_challenge"))
 
     assert len(response.context["challenges"]) == rows
+    assert sum(len(reached) for _p, _c, reached in response.context["programmes"]) == rows
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -104,8 +107,8 @@ def test_staff_list_query_count_is_flat(role_client, django_assert_num_queries, 
     for _ in range(rows):
         submitted_application(challenge=ChallengeFactory(programme=programme))
 
-    # programme, the filter's challenges, count, page of applications
-    with django_assert_num_queries(STAFF_BASE + 4):
+    # programme, the filter's challenges, the Allies for the nation filter, count, page of applications
+    with django_assert_num_queries(STAFF_BASE + 5):
         response = client.get(reverse("applications:staff_list", args=[programme.slug]), {"status": "eligible"})
 
     assert len(response.context["page"].object_list) == rows

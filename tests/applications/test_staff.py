@@ -3,14 +3,17 @@ detail and the eligibility override."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 
+from accounts.allies import NATO_ALLIES
 from accounts.enums import Role
 from accounts.models import AuditEvent
 from applications.enums import ApplicationStatus
 from applications.models import Application
+from applications.services import application_withdraw
 from tests.applications.factories import (
     ApplicationFactory,
     ChallengeFactory,
@@ -221,3 +224,113 @@ def test_override_past_the_organisation_limit_is_a_form_error_naming_the_other_a
     assert f"limit of 1: {first.reference}." in error
     assert Application.objects.get(pk=second.pk).status == ApplicationStatus.INELIGIBLE
     assert not AuditEvent.objects.filter(action="application.eligibility_override").exists()
+
+
+def test_list_filters_say_what_no_choice_means(manager, programme, spread):
+    response = manager.get(reverse("applications:staff_list", args=[programme.slug]))
+
+    form = response.context["filter"].form
+    assert [
+        str(next(iter(form.fields[name].choices))[1])
+        for name in ("status", "challenge", "nation", "trl", "eligibility")
+    ] == ["All statuses", "All challenges", "All nations", "Any TRL", "Any eligibility"]
+    assert "---------" not in response.content.decode()
+
+
+def test_list_nation_filter_offers_the_allies_by_name(manager, programme, spread):
+    response = manager.get(reverse("applications:staff_list", args=[programme.slug]))
+
+    choices = list(response.context["filter"].form.fields["nation"].choices)[1:]
+    names = [str(name) for _code, name in choices]
+    assert {code for code, _name in choices} == set(NATO_ALLIES)
+    assert names.index("Czechia") < names.index("Denmark") < names.index("Germany")
+
+
+def test_list_keeps_references_on_one_line_and_says_times_are_utc(manager, programme, spread):
+    response = manager.get(reverse("applications:staff_list", args=[programme.slug]))
+
+    page = response.content.decode()
+    maple = Application.objects.get(organisation__name="Maple Sat")
+    link = reverse("applications:staff_detail", args=[maple.pk])
+    assert f'<td class="text-nowrap"><a href="{link}">{maple.reference}</a></td>' in page
+    assert '<th scope="col">Submitted (UTC)</th>' in page
+
+
+def eligibility_cells(response) -> dict[str, str]:
+    """Organisation name -> the text of its eligibility cell (the 7th column)."""
+    rows = re.findall(r"<tr>\s*<td class=\"text-nowrap\">.*?</tr>", response.content.decode(), flags=re.S)
+    cells = {}
+    for row in rows:
+        columns = [re.sub(r"<[^>]+>", " ", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+        cells[" ".join(columns[1].split())] = " ".join(columns[6].split())
+    return cells
+
+
+def test_list_does_not_call_a_withdrawn_application_eligible(manager, programme, spread):
+    polar = Application.objects.get(organisation__name="Polar Power")
+    application_withdraw(application=polar, by=polar.created_by)
+    drafty = Application.objects.get(organisation__name="Drafty Ltd")
+    application_withdraw(application=drafty, by=drafty.created_by)
+
+    response = manager.get(reverse("applications:staff_list", args=[programme.slug]))
+
+    cells = eligibility_cells(response)
+    assert cells["Polar Power"] == "Eligible before withdrawal"
+    assert cells["Drafty Ltd"] == "— Not checked: withdrawn"
+    assert cells["Vistula Orbit"] == "Eligible"
+
+
+def squashed(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def test_staff_detail_shows_the_funding_as_an_amount_in_euros(manager, programme, spread):
+    application = Application.objects.get(organisation__name="Polar Power")  # requests 100,000
+
+    english = squashed(manager.get(reverse("applications:staff_detail", args=[application.pk])))
+    french = manager.get(
+        reverse("applications:staff_detail", args=[application.pk]), headers={"accept-language": "fr"}
+    ).content.decode()
+
+    assert '<dd class="text-break"> EUR 100,000 </dd>' in english
+    assert ">100000<" not in english.replace(" ", "")
+    # Grouped the French way, with a no-break space rather than a comma.
+    assert re.findall(r"EUR 100\W000", french) == ["EUR 100\xa0000"]
+
+
+def test_staff_detail_names_the_organisation_once(manager, programme):
+    same = OrganisationFactory(name="Polar Power AS", legal_name="Polar Power AS", registration_number="NO-918273645")
+    application = submitted_application(organisation=same, challenge=ChallengeFactory(programme=programme))
+
+    page = squashed(manager.get(reverse("applications:staff_detail", args=[application.pk])))
+
+    assert (
+        '<dd class="col-sm-8"> Polar Power AS <span class="d-block small text-secondary"> '
+        "Registration number NO-918273645 </span> </dd>"
+    ) in page
+    assert "Polar Power AS (Polar Power AS" not in page
+
+
+def test_staff_detail_adds_the_legal_name_when_it_differs(manager, programme):
+    trading = OrganisationFactory(name="Polar Power", legal_name="Polar Power Holding AS", registration_number="NO-1")
+    application = submitted_application(organisation=trading, challenge=ChallengeFactory(programme=programme))
+
+    page = squashed(manager.get(reverse("applications:staff_detail", args=[application.pk])))
+
+    assert (
+        '<dd class="col-sm-8"> Polar Power <span class="d-block small text-secondary"> '
+        "Polar Power Holding AS · Registration number NO-1 </span> </dd>"
+    ) in page
+
+
+def test_staff_detail_tucks_the_sha256_into_a_detail(manager, programme, spread):
+    application = Application.objects.get(organisation__name="Polar Power")
+    attachment = application.attachments.get()
+
+    page = squashed(manager.get(reverse("applications:staff_detail", args=[application.pk])))
+
+    assert (
+        '<details class="small text-secondary"> <summary>SHA-256</summary> '
+        f'<code class="text-break">{attachment.sha256}</code> </details>'
+    ) in page
+    assert f"SHA-256 <code>{attachment.sha256}</code>" not in page

@@ -5,12 +5,14 @@ import re
 import pytest
 from django.urls import reverse
 
+from accounts.allies import NATO_ALLIES
 from accounts.models import AuditEvent
 from applications.enums import ApplicationStatus
 from applications.models import Application, Attachment, Invitation, Membership, Organisation
 from applications.services import (
     application_override_eligibility,
     application_update_section,
+    application_withdraw,
     invitation_accept,
     invitation_create,
     membership_remove,
@@ -617,3 +619,205 @@ def test_a_removed_member_no_longer_reaches_the_applications(client, member_of):
 
     assert statuses == [404, 404, 404, 404]
     assert Application.objects.get(pk=application.pk).team == COMPLETE_ANSWERS["team"]
+
+
+# --- HQ nation: the Allies only ------------------------------------------------------------------
+
+
+def _organisation_post(**overrides) -> dict:
+    return {
+        "name": "Alpine Optics",
+        "legal_name": "Alpine Optics AG",
+        "registration_number": "CHE-123.456.789",
+        "hq_nation": "NO",
+        "size": "small",
+        "year_founded": 2020,
+    } | overrides
+
+
+def test_organisation_form_offers_the_allies_by_name_with_help(client, owner):
+    response = client.get(reverse("applications:organisation_create"))
+
+    field = response.context["form"].fields["hq_nation"]
+    codes = [code for code, _name in field.choices]
+    names = [str(name) for _code, name in field.choices]
+    assert codes[0] == ""
+    assert set(codes[1:]) == set(NATO_ALLIES)
+    assert names.index("Czechia") < names.index("Denmark") < names.index("Germany")
+    assert "DIANA is open to companies headquartered in a NATO Ally." in text(response)
+
+
+def test_organisation_create_refuses_a_nation_outside_the_alliance(client, owner):
+    response = client.post(reverse("applications:organisation_create"), _organisation_post(hq_nation="CH"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["hq_nation"] == [
+        "Choose the NATO Ally where the company is headquartered: "
+        "DIANA is open only to companies headquartered in a NATO Ally."
+    ]
+    assert not Organisation.objects.exists()
+
+
+def test_editing_an_organisation_outside_the_alliance_shows_the_problem(client, owner):
+    legacy = OrganisationFactory(owner=owner, hq_nation="CH")  # saved before the list was narrowed
+
+    response = client.get(reverse("applications:organisation_edit", args=[legacy.pk]))
+
+    assert response.status_code == 200
+    problem = (
+        "Switzerland is not a NATO Ally. DIANA is open only to companies headquartered in a NATO Ally: "
+        "choose the Ally where the company is headquartered."
+    )
+    assert problem in text(response)
+    # The page shows the nation on file, not the first Ally of the list.
+    assert re.search(r'<option value="CH" selected>Switzerland</option>', response.content.decode())
+
+
+def test_saving_an_organisation_outside_the_alliance_asks_for_an_ally(client, owner):
+    legacy = OrganisationFactory(owner=owner, hq_nation="CH", year_founded=2019)
+    post = _organisation_post(name=legacy.name, registration_number=legacy.registration_number, year_founded=2019)
+
+    refused = client.post(reverse("applications:organisation_edit", args=[legacy.pk]), post | {"hq_nation": "CH"})
+    saved = client.post(reverse("applications:organisation_edit", args=[legacy.pk]), post | {"hq_nation": "DE"})
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["hq_nation"][0].startswith("Switzerland is not a NATO Ally.")
+    assert saved.status_code == 302
+    legacy.refresh_from_db()
+    assert legacy.hq_nation.code == "DE"
+
+
+# --- The limit of applications per organisation, said before a draft is started ----------------------
+
+
+def test_start_page_warns_when_the_organisation_has_reached_the_limit(client, owner):
+    organisation = OrganisationFactory(owner=owner, name="Fjordlys Sensing")
+    first = submitted_application(organisation=organisation, created_by=owner)
+    other = ChallengeFactory(programme=first.programme, title="Energy and power")
+
+    response = client.get(reverse("applications:start", args=[other.pk]))
+
+    page = text(response)
+    assert (
+        f"Fjordlys Sensing has already submitted {first.reference} to {first.programme.title}, "
+        "which accepts 1 per organisation."
+    ) in page
+    assert f"if it is submitted while {first.reference} counts, it will be found not eligible" in page
+    assert f'href="{first.get_absolute_url()}">{first.reference}</a>: {first.challenge.title} (eligible)' in page
+
+
+def test_start_page_still_lets_a_draft_be_started_at_the_limit(client, owner):
+    # DESIGN §5: the limit is on submissions; drafts do not count against it.
+    organisation = OrganisationFactory(owner=owner)
+    first = submitted_application(organisation=organisation, created_by=owner)
+    other = ChallengeFactory(programme=first.programme)
+
+    response = client.post(reverse("applications:start", args=[other.pk]), {"organisation": organisation.pk})
+
+    assert response.status_code == 302
+    assert Application.objects.filter(organisation=organisation, challenge=other, status="draft").count() == 1
+
+
+@pytest.mark.parametrize("situation", ["draft only", "withdrawn", "other programme", "limit of two"])
+def test_start_page_says_nothing_below_the_limit(client, owner, situation):
+    organisation = OrganisationFactory(owner=owner)
+    challenge = ChallengeFactory()
+    if situation == "draft only":
+        ApplicationFactory(organisation=organisation, challenge=ChallengeFactory(programme=challenge.programme))
+    elif situation == "withdrawn":
+        withdrawn = submitted_application(
+            organisation=organisation, challenge=ChallengeFactory(programme=challenge.programme)
+        )
+        application_withdraw(application=withdrawn, by=withdrawn.created_by)
+    elif situation == "other programme":
+        submitted_application(organisation=organisation)
+    else:
+        challenge.programme.applications_per_organisation = 2
+        challenge.programme.save(update_fields=["applications_per_organisation"])
+        submitted_application(organisation=organisation, challenge=ChallengeFactory(programme=challenge.programme))
+
+    response = client.get(reverse("applications:start", args=[challenge.pk]))
+
+    assert response.status_code == 200
+    assert "has already submitted" not in text(response)
+
+
+def test_start_page_preselects_an_organisation_that_can_still_submit(client, owner):
+    full = OrganisationFactory(owner=owner, name="Aurora Quantum")  # first by name
+    free = OrganisationFactory(owner=owner, name="Borealis Labs")
+    first = submitted_application(organisation=full)
+
+    response = client.get(reverse("applications:start", args=[ChallengeFactory(programme=first.programme).pk]))
+
+    page = response.content.decode()
+    assert re.search(rf'value="{free.pk}"\s+id="organisation-{free.pk}" checked', page)
+    assert not re.search(rf'value="{full.pk}"\s+id="organisation-{full.pk}" checked', page)
+
+
+def test_challenge_choice_warns_per_programme_at_the_limit(client, owner):
+    organisation = OrganisationFactory(owner=owner, name="Fjordlys Sensing")
+    first = submitted_application(organisation=organisation)
+    elsewhere = ChallengeFactory(title="Another programme's challenge")
+
+    response = client.get(reverse("applications:choose_challenge"))
+
+    groups = {
+        programme.pk: [r.references for r in reached] for programme, _c, reached in response.context["programmes"]
+    }
+    assert groups == {first.programme.pk: [first.reference], elsewhere.programme.pk: []}
+    assert f"Fjordlys Sensing has already submitted {first.reference}" in text(response)
+
+
+# --- Drafts: discarded, not "withdrawn"; progress next to the submit button -------------------------
+
+
+def test_a_draft_offers_discard_not_withdraw(client, draft):
+    response = client.get(reverse("applications:detail", args=[draft.pk]))
+
+    page = text(response)
+    assert "Discard draft" in page
+    assert "Withdraw this application" not in page
+
+
+def test_a_submitted_application_offers_withdraw(client, owner):
+    application = submitted_application(organisation=OrganisationFactory(owner=owner))
+
+    page = text(client.get(reverse("applications:detail", args=[application.pk])))
+
+    assert "Withdraw this application" in page
+    assert "Discard draft" not in page
+
+
+def test_the_discard_page_says_what_happens_to_the_draft(client, draft):
+    response = client.get(reverse("applications:withdraw", args=[draft.pk]))
+
+    page = text(response)
+    assert '<h1 class="h3">Discard the draft</h1>' in page
+    assert "Once discarded, it can no longer be edited or submitted, and this cannot be undone." in page
+    assert "It is not deleted: it stays in your organisation's applications, marked as withdrawn" in page
+    assert '<button type="submit" class="btn btn-danger">Discard draft</button>' in page
+    assert "Why are you discarding it? (optional)" in page
+    assert "leaves the call for good" not in page
+
+
+def test_discarding_a_draft_says_so_and_records_it(client, draft):
+    response = client.post(reverse("applications:withdraw", args=[draft.pk]), {"reason": ""}, follow=True)
+
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.WITHDRAWN
+    assert messages_of(response) == ["The draft is discarded. A confirmation is on its way by e-mail."]
+    assert "Draft discarded (never submitted)" in text(response)
+
+
+def test_submit_button_stays_enabled_with_the_progress_beside_it(client, draft):
+    response = client.get(reverse("applications:submit", args=[draft.pk]))
+
+    page = text(response)
+    # The fixture's draft lacks the team, the TRL and the pitch deck: three of eight.
+    assert response.context["complete_count"] == 5
+    assert re.search(
+        r'<button type="submit" class="btn btn-primary btn-lg" aria-describedby="submit-progress">'
+        r"Submit the application</button> <span id=\"submit-progress\" class=\"text-secondary\"> "
+        r"5 of 8 sections complete </span>",
+        page,
+    ), page[page.find("Submit the application") - 200 :][:600]

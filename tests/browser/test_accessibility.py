@@ -163,6 +163,11 @@ def test_innovator_pages_meet_wcag_21_aa(page, live_server, demo, audit, screens
     audit.visit("review and submit", reverse("applications:submit", args=[draft.pk]))
     audit.visit("submitted application", submitted.get_absolute_url())
     audit.visit("withdraw", reverse("applications:withdraw", args=[submitted.pk]))
+    audit.visit("discard draft", reverse("applications:withdraw", args=[draft.pk]))
+    # The demo organisation has already submitted to this programme: the page warns about the limit.
+    audit.visit("start, at the limit", reverse("applications:start", args=[draft.challenge_id]))
+    expect(page.get_by_text(f"has already submitted {submitted.reference}", exact=False)).to_be_visible()
+    screenshot("a11y-innovator-start-at-limit")
 
     audit.visit("organisations", reverse("applications:organisation_list"))
     # The innovator owns the submitting company and is a member of the drafting one.
@@ -217,6 +222,10 @@ def test_programme_manager_pages_meet_wcag_21_aa(page, live_server, demo, audit,
     expect(page.locator(".invalid-feedback").first).to_be_visible()
     audit.check("new challenge, refused")
     audit.visit("edit challenge", reverse("challenges:staff_challenge_edit", args=[programme.slug, challenge.slug]))
+    audit.visit(
+        "delete challenge, refused", reverse("challenges:staff_challenge_delete", args=[programme.slug, challenge.slug])
+    )
+    expect(page.get_by_text("cannot be deleted", exact=False)).to_be_visible()
 
     audit.visit("staff applications, programmes", reverse("applications:staff_index"))
     audit.visit("staff applications", reverse("applications:staff_list", args=[programme.slug]))
@@ -225,6 +234,8 @@ def test_programme_manager_pages_meet_wcag_21_aa(page, live_server, demo, audit,
     expect(page.get_by_role("link", name=ineligible.reference)).to_be_visible()
     audit.check("staff applications, filtered")
     audit.visit("staff application", reverse("applications:staff_detail", args=[ineligible.pk]))
+    page.get_by_text("SHA-256").first.click()  # the <details> opened
+    audit.check("staff application, checksum shown")
 
     audit.visit("outbox", reverse("notifications:outbox"))
     audit.visit("outbox, all", f"{reverse('notifications:outbox')}?show=all")

@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from accounts.enums import Role
+from accounts.models import Ally
 from tests.challenges.factories import (
     ChallengeFactory,
     ProgrammeFactory,
@@ -335,3 +336,16 @@ def test_programme_page_shows_challenges_rubric_and_dates(client, frozen):
     assert "EUR 100,000 per company" in body
     assert "one of 32 eligible nations" in body
     assert 'data-local-target="local-closes"' in body
+
+
+def test_who_may_apply_lists_the_nations_by_translated_name(client, frozen):
+    programme = _open_programme()
+    programme.eligible_nations.set(Ally.objects.filter(code__in=["CZ", "DE", "DK", "GB", "TR"]))
+
+    english = " ".join(client.get(programme.get_absolute_url()).content.decode().split())
+    french = " ".join(
+        client.get(programme.get_absolute_url(), headers={"accept-language": "fr"}).content.decode().split()
+    )
+
+    assert "Czechia, Denmark, Germany, Türkiye, United Kingdom</span>" in english
+    assert "Allemagne, Danemark, République tchèque, Royaume-Uni, Turquie</span>" in french

@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.enums import Role
 from accounts.models import Ally, AuditEvent
 from challenges.models import Challenge, Programme
+from tests.applications.factories import ApplicationFactory
 from tests.challenges.factories import (
     ChallengeFactory,
     CriterionFactory,
@@ -393,8 +394,72 @@ def test_staff_programme_page_query_count_is_flat(manager, django_assert_num_que
     programme = publishable_programme(slug="p")
     ChallengeFactory.create_batch(item_count - 1, programme=programme)
     CriterionFactory.create_batch(item_count - 1, programme=programme)
+    for challenge in programme.challenges.all():
+        ApplicationFactory.create_batch(2, challenge=challenge)  # counted in the challenges' query
     # middleware 4; programme; challenges and areas; criteria; 3 for the publish check; audit trail;
     # the unread-messages badge
     with django_assert_num_queries(13):
         response = manager.get(reverse("challenges:staff_programme_detail", kwargs={"slug": "p"}))
     assert len(response.context["challenges"]) == item_count
+
+
+# --- Deleting a challenge that has applications -----------------------------------------------------
+
+
+@pytest.fixture
+def applied_to():
+    """A programme with one challenge that has two applications and one that has none."""
+    programme = publishable_programme(slug="p")
+    taken = programme.challenges.get()
+    ApplicationFactory.create_batch(2, challenge=taken)
+    free = ChallengeFactory(programme=programme, title="Nobody applied", slug="free")
+    return programme, taken, free
+
+
+def test_staff_programme_page_offers_delete_only_without_applications(manager, applied_to):
+    _programme, taken, free = applied_to
+
+    body = manager.get(reverse("challenges:staff_programme_detail", kwargs={"slug": "p"})).content.decode()
+
+    delete = "challenges:staff_challenge_delete"
+    assert reverse(delete, kwargs={"slug": "p", "challenge_slug": free.slug}) in body
+    assert reverse(delete, kwargs={"slug": "p", "challenge_slug": taken.slug}) not in body
+    assert " ".join(body.split()).count("2 applications — cannot be deleted") == 1
+
+
+def test_delete_page_says_how_many_applications_block_it(manager, applied_to):
+    _programme, taken, _free = applied_to
+
+    response = manager.get(
+        reverse("challenges:staff_challenge_delete", kwargs={"slug": "p", "challenge_slug": taken.slug})
+    )
+
+    body = " ".join(response.content.decode().split())
+    assert f"“{taken.title}” cannot be deleted: 2 applications (drafts included) are addressed to it." in body
+    assert '<button type="submit" class="btn btn-danger">' not in body
+
+
+def test_delete_page_of_a_challenge_without_applications_offers_delete(manager, applied_to):
+    _programme, _taken, free = applied_to
+
+    response = manager.get(
+        reverse("challenges:staff_challenge_delete", kwargs={"slug": "p", "challenge_slug": free.slug})
+    )
+
+    body = " ".join(response.content.decode().split())
+    assert "Nobody has applied to this challenge. Deleting it cannot be undone." in body
+    assert '<button type="submit" class="btn btn-danger">Delete</button>' in body
+
+
+def test_deleting_a_challenge_with_applications_is_refused_with_a_message(manager, applied_to):
+    _programme, taken, _free = applied_to
+
+    response = manager.post(
+        reverse("challenges:staff_challenge_delete", kwargs={"slug": "p", "challenge_slug": taken.slug}), follow=True
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Challenge “{taken.title}” already has applications and cannot be deleted; unpublish it instead."
+    ]
+    assert Challenge.objects.filter(pk=taken.pk).exists()
+    assert not AuditEvent.objects.filter(action="challenge.delete").exists()
