@@ -4,6 +4,10 @@ deep-tech defence start-up, and sentence pools that applications.demo composes s
 that no two applications read the same. Data only; every company and product is made up.
 """
 
+from django.utils import translation
+
+from challenges import enums
+
 # Made-up company names: a coined word and what the company does. The coined words are
 # built from syllables so that none is a well-known brand (checked against a short list).
 NAME_STARTS = [
@@ -359,17 +363,9 @@ TEAM_ADVISORS = [
 ]  # fmt: skip
 
 # The EU and NATO definitions of technology readiness levels.
-TRL_DEFINITIONS = {
-    1: "basic principles observed",
-    2: "technology concept formulated",
-    3: "experimental proof of concept",
-    4: "technology validated in the lab",
-    5: "technology validated in a relevant environment",
-    6: "technology demonstrated in a relevant environment",
-    7: "system prototype demonstrated in an operational environment",
-    8: "system complete and qualified",
-    9: "actual system proven in an operational environment",
-}
+# In English, as the demo's texts are (the portal's labels themselves are translated).
+with translation.override("en"):
+    TRL_DEFINITIONS = {level: str(definition) for level, definition in enums.TRL_DEFINITIONS.items()}
 # What a team at each level can honestly point to.
 TRL_EVIDENCE = {
     1: ["We have observed the effect in published research and our own calculations."],

@@ -15,7 +15,7 @@ from applications.enums import ApplicationStatus, AttachmentKind, Eligibility
 from applications.models import Application, Organisation
 from applications.sections import SECTIONS_BY_SLUG
 from applications.services import ORGANISATION_FIELDS
-from challenges.enums import TRL_CHOICES
+from challenges.enums import TRL_CHOICES, TRL_DESCRIBED_CHOICES
 
 # Per-field limits on what an applicant can write: enough for a strong answer,
 # short enough for a reviewer to read 40 applications.
@@ -116,7 +116,7 @@ def section_form_class(slug: str) -> type[SectionForm]:
         if name == "title":
             widgets[name] = forms.TextInput(attrs={"maxlength": TEXT_LIMITS["title"]})
         elif name == "trl":
-            widgets[name] = forms.Select(choices=[("", _("Choose a level")), *TRL_CHOICES])
+            widgets[name] = forms.Select(choices=[("", _("Choose a level")), *TRL_DESCRIBED_CHOICES])
         elif name == "funding_requested_eur":
             widgets[name] = forms.NumberInput(attrs={"min": 0, "step": 1000})
         else:

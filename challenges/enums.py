@@ -7,6 +7,19 @@ TRL_LOWEST = 1
 TRL_HIGHEST = 9
 # format_lazy keeps the label translatable: `_() % ...` would fix it in the import-time language.
 TRL_CHOICES = [(level, format_lazy("{} {}", _("TRL"), level)) for level in range(TRL_LOWEST, TRL_HIGHEST + 1)]
+# The standard definitions (EU Horizon / NATO), for the applicant who states a level.
+TRL_DEFINITIONS = {
+    1: _("basic principles observed"),
+    2: _("technology concept formulated"),
+    3: _("experimental proof of concept"),
+    4: _("technology validated in the lab"),
+    5: _("technology validated in a relevant environment"),
+    6: _("technology demonstrated in a relevant environment"),
+    7: _("system prototype demonstrated in an operational environment"),
+    8: _("system complete and qualified"),
+    9: _("actual system proven in an operational environment"),
+}
+TRL_DESCRIBED_CHOICES = [(level, format_lazy("{}: {}", label, TRL_DEFINITIONS[level])) for level, label in TRL_CHOICES]
 
 
 class ProgrammeStatus(models.TextChoices):

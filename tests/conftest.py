@@ -6,6 +6,7 @@ from django.utils import translation
 from accounts.enums import Role
 from tests.factories import make_user
 
+
 @pytest.fixture(autouse=True)
 def _portal_language():
     """Each test starts in the portal's language. A request in French through the test

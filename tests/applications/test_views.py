@@ -172,6 +172,13 @@ def test_last_section_continues_to_the_attachments(client, draft):
     assert response["Location"] == reverse("applications:attachments", args=[draft.pk])
 
 
+def test_the_trl_choices_say_what_each_level_means(client, draft):
+    html = client.get(reverse("applications:section", args=[draft.pk, "trl"])).content.decode()
+
+    assert ">TRL 3: experimental proof of concept<" in html
+    assert ">TRL 6: technology demonstrated in a relevant environment<" in html
+
+
 def test_a_trl_outside_the_scale_is_a_form_error(client, draft):
     response = client.post(
         reverse("applications:section", args=[draft.pk, "trl"]), {"trl": "12", "trl_justification": "", "version": "0"}

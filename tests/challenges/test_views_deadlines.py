@@ -59,6 +59,13 @@ def test_staff_programme_list_shows_each_close_in_utc_and_local_time(role_client
         assert part in html
 
 
+def test_staff_applications_index_shows_each_close_in_utc_and_local_time(role_client, programmes):
+    html = role_client(Role.PROGRAMME_MANAGER).get(reverse("applications:staff_index")).content.decode()
+
+    for part in _deadline("2026-07-11T12:00:00+00:00", "diana-2026-close", "11 July 2026, 12:00"):
+        assert part in html
+
+
 def test_staff_programme_page_shows_its_dates_in_utc_and_local_time(role_client, programmes):
     programme = programmes[0]
     url = reverse("challenges:staff_programme_detail", args=[programme.slug])
