@@ -294,8 +294,8 @@ def test_staff_detail_shows_the_funding_as_an_amount_in_euros(manager, programme
 
     assert '<dd class="text-break"> EUR 100,000 </dd>' in english
     assert ">100000<" not in english.replace(" ", "")
-    # Grouped the French way, with a no-break space rather than a comma.
-    assert re.findall(r"EUR 100\W000", french) == ["EUR 100\xa0000"]
+    # Written the French way: a no-break space to group the digits, the currency after.
+    assert re.findall(r"100\W000 EUR", french) == ["100\xa0000 EUR"]
 
 
 def test_staff_detail_names_the_organisation_once(manager, programme):
