@@ -172,6 +172,7 @@ MFA_TOTP_ISSUER = "NATO DIANA Portal"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["diana_portal.formats"]
 TIME_ZONE = "UTC"  # every deadline is an aware UTC instant; pages add the viewer's zone
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,7 @@
 """The base layout: CSP, no inline scripts, no other hosts, translations and navigation."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.test import Client
 from django.urls import path, reverse
+from django.utils import formats, translation
 from django.utils.functional import Promise
 
 from accounts.enums import Role
@@ -107,3 +109,13 @@ def test_admin_header_is_marked_for_translation(role_client):
     body = role_client(Role.ADMIN).get(reverse("admin:index")).content.decode()
 
     assert "DIANA Portal administration" in body
+
+
+def test_english_dates_are_day_month_year_on_a_24_hour_clock():
+    instant = datetime(2026, 11, 29, 23, 12, tzinfo=UTC)
+
+    with translation.override("en"):
+        assert formats.date_format(instant, "DATETIME_FORMAT") == "29 November 2026, 23:12"
+        assert formats.date_format(instant, "SHORT_DATE_FORMAT") == "29/11/2026"
+    with translation.override("fr"):
+        assert formats.date_format(instant, "DATETIME_FORMAT") == "29 novembre 2026 23:12"
