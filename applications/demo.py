@@ -102,16 +102,17 @@ FAMILY_NAMES = [
 ]  # fmt: skip
 
 # The share of applications in each state. An open call has drafts and checked
-# submissions. A closed call is decided: only final states, about one application in
-# twenty-five selected, as in 2024 (74 of 2,600). (No call is mid-review in the demo:
-# that needs reviews, which the reviews app seeds, not this module.)
+# submissions. A closed call is decided, about one application in twenty-five selected,
+# as in 2024 (74 of 2,600), except a handful whose decision the programme manager
+# deferred (still in review), so that the demo holds every state.
 OPEN_CALL_STATES: dict[ApplicationStatus, int] = {
     S.DRAFT: 30, S.SUBMITTED: 2, S.ELIGIBLE: 52, S.INELIGIBLE: 10, S.WITHDRAWN: 4,
 }  # fmt: skip
 CLOSED_CALL_STATES: dict[ApplicationStatus, int] = {
-    S.INELIGIBLE: 10, S.SELECTED: 5, S.RESERVE: 4, S.REJECTED: 76, S.WITHDRAWN: 5,
+    S.INELIGIBLE: 10, S.IN_REVIEW: 1, S.SELECTED: 5, S.RESERVE: 4, S.REJECTED: 75, S.WITHDRAWN: 5,
 }  # fmt: skip
 DECIDED = frozenset({S.SELECTED, S.RESERVE, S.REJECTED})
+REVIEWED = DECIDED | {S.IN_REVIEW}
 
 INNOVATOR_EMAIL = "innovator@demo.example"
 MANAGER_EMAIL = "manager@demo.example"
@@ -178,8 +179,11 @@ def current_programme(now: datetime | None = None) -> Programme | None:
 
 
 def demo_organisations() -> QuerySet[Organisation]:
-    """The generated companies (not the demo innovator's two)."""
-    return Organisation.objects.filter(website__in=[spec["website"] for spec in _organisation_specs()])
+    """The generated companies (not the demo innovator's two): every company on the
+    reserved .example domain, so a change to the name lists still finds an older seed's."""
+    return Organisation.objects.filter(website__endswith=".example").exclude(
+        website__in=[INNOVATOR_COMPANY["website"], PARTNER_COMPANY["website"]]
+    )
 
 
 def innovator_organisations() -> QuerySet[Organisation]:
@@ -384,6 +388,8 @@ def _set_dates(rng: random.Random, application: Application, now: datetime) -> N
     application.updated_at = application.withdrawn_at or application.submitted_at or application.created_at
     if application.status in DECIDED:
         application.updated_at = min(programme.decision_at, now)
+    elif application.status == S.IN_REVIEW:
+        application.updated_at = min(programme.closes_at + DAY, now)
 
 
 # --- Applications ------------------------------------------------------------------------------------
@@ -570,14 +576,13 @@ def _record_history(rows: list[Application]) -> None:
                         **target,
                     )
                 )
-        if application.status in DECIDED:
+        if application.status in REVIEWED:
             # The programme manager assigns reviewers the day after the close and records
-            # the decisions on decision day.
+            # the decisions on decision day (a deferred one is still in review).
             programme = application.programme
-            steps = [
-                (programme.closes_at + DAY, "eligible", "in_review"),
-                (programme.decision_at, "in_review", application.status),
-            ]
+            steps = [(programme.closes_at + DAY, "eligible", "in_review")]
+            if application.status in DECIDED:
+                steps.append((programme.decision_at, "in_review", application.status))
             events.extend(
                 AuditEvent(
                     at=min(at, now),

@@ -126,7 +126,9 @@ def _outbox_row(message: Message, now: datetime) -> OutboxRow:
     if message.state == State.SENT:
         when_label, when = _("Sent"), message.sent_at
     elif message.state == State.PENDING and message.next_attempt_at > now:
-        when_label, when = _("Next attempt"), message.next_attempt_at
+        # Never tried yet: planned (a reminder before its instant), not a retry.
+        when_label = _("Next attempt") if message.attempts else _("Scheduled for")
+        when = message.next_attempt_at
     elif message.state in (State.PENDING, State.SENDING):
         when_label, when = _("Due now"), None
     elif message.last_attempt_at is not None:

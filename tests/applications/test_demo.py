@@ -104,12 +104,10 @@ def test_demo_organisations_carry_no_demo_giveaways(seeded):
     assert words.isdisjoint({"Juniper", "Cobalt", "Orion", "Zenith", "Atlas", "Delta", "Vector", "Arkane", "Haldane"})
 
 
-def test_demo_has_applications_in_every_state_but_in_review_across_the_challenges(seeded, programme, closed_programme):
+def test_demo_has_applications_in_every_state_across_the_challenges(seeded, programme, closed_programme):
     statuses = set(Application.objects.values_list("status", flat=True))
 
-    # In review needs reviewers: neither call is at that stage (the open one has not
-    # closed, the closed one is decided).
-    assert statuses == set(ApplicationStatus.values) - {ApplicationStatus.IN_REVIEW}
+    assert statuses == set(ApplicationStatus.values)
     for call, year in ((programme, 2026), (closed_programme, 2025)):
         applications = Application.objects.filter(programme=call)
         assert applications.count() >= 300
@@ -119,7 +117,7 @@ def test_demo_has_applications_in_every_state_but_in_review_across_the_challenge
         assert len(set(references)) == len(references)
 
 
-def test_demo_open_call_has_no_decisions_and_the_closed_call_only_final_states(seeded, programme, closed_programme):
+def test_demo_open_call_has_no_decisions_and_the_closed_call_is_decided_but_a_few(seeded, programme, closed_programme):
     decided = {ApplicationStatus.IN_REVIEW, ApplicationStatus.SELECTED, ApplicationStatus.RESERVE}
     decided.add(ApplicationStatus.REJECTED)
     open_statuses = set(Application.objects.filter(programme=programme).values_list("status", flat=True))
@@ -132,8 +130,19 @@ def test_demo_open_call_has_no_decisions_and_the_closed_call_only_final_states(s
         ApplicationStatus.REJECTED,
         ApplicationStatus.INELIGIBLE,
         ApplicationStatus.WITHDRAWN,
+        ApplicationStatus.IN_REVIEW,
     }
     assert closed.filter(status=ApplicationStatus.SELECTED).count() < closed.count() / 10
+    # Deferred decisions are a handful, each put in review by the manager after the close.
+    deferred = closed.filter(status=ApplicationStatus.IN_REVIEW)
+    assert 0 < deferred.count() < closed.count() / 25
+    steps = AuditEvent.objects.filter(
+        target_type="applications.application",
+        target_id__in=[str(pk) for pk in deferred.values_list("pk", flat=True)],
+        action="application.status",
+    )
+    assert set(steps.values_list("after__status", "actor__email")) == {("in_review", "manager@demo.example")}
+    assert steps.count() == deferred.count()
 
 
 def test_demo_decisions_are_the_programme_managers_on_decision_day(seeded, closed_programme):
@@ -304,3 +313,20 @@ def test_every_demo_organisation_is_headquartered_in_an_ally(seeded):
         form = OrganisationForm(data=model_to_dict(organisation, fields=ORGANISATION_FIELDS), instance=organisation)
         assert form.is_valid(), form.errors
         assert form.nation_problem == ""
+
+
+def test_demo_companies_are_recognised_by_their_reserved_domain_not_the_name_lists(seeded):
+    # A company from a seed made with other name lists is still the demo's.
+    older = Organisation.objects.create(
+        name="Ostvik Photonics",
+        legal_name="Ostvik Photonics AS",
+        registration_number="912 345 678",
+        hq_nation="NO",
+        size="small",
+        year_founded=2021,
+        website="https://ostvik-photonics.example",
+    )
+
+    assert demo.demo_organisations().filter(pk=older.pk).exists()
+    assert not demo.demo_organisations().filter(pk__in=demo.innovator_organisations()).exists()
+    assert demo.demo_organisations().count() > 400

@@ -313,6 +313,7 @@ def test_outbox_rows_name_the_kind_and_the_moment_that_matters(role_client):
         due_at=created - timedelta(days=4),
     )
     retrying = enqueue("retry@startup.example", kind="application-submitted")
+    planned = enqueue("planned@startup.example", kind="draft-reminder", due_at=created + timedelta(days=2))
     sent = enqueue("sent@startup.example", kind="some-future-kind")
     Message.objects.filter(pk=late.pk).update(created_at=created)
     Message.objects.filter(pk=retrying.pk).update(attempts=2, next_attempt_at=created + timedelta(days=1))
@@ -324,6 +325,7 @@ def test_outbox_rows_name_the_kind_and_the_moment_that_matters(role_client):
     assert rows == {
         late.pk: ("Draft reminder", "Due now", None),
         retrying.pk: ("Submission confirmation", "Next attempt", created + timedelta(days=1)),
+        planned.pk: ("Draft reminder", "Scheduled for", created + timedelta(days=2)),
         sent.pk: ("Some future kind", "Sent", created + timedelta(minutes=1)),
     }
     page = response.content.decode()
