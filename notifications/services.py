@@ -81,8 +81,8 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import DNS_NAME, EmailMultiAlternatives, mailers
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import OperationalError, connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Now
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template
@@ -113,6 +113,10 @@ CLAIM_LEASE = timedelta(minutes=15)
 # the lease's end. It covers one hand-over (the SMTP timeout is 20 s) and its journal
 # write, so a sender that is merely slow has stopped before a recovery may begin.
 CLAIM_SAFETY_MARGIN = timedelta(minutes=2)
+# How long a recovery waits for rows another transaction holds (a frozen sender's stamp)
+# before leaving them to the next run; PostgreSQL's code for that refusal.
+RECOVERY_LOCK_TIMEOUT = "30s"
+LOCK_NOT_AVAILABLE = "55P03"
 # A chunk's hand-over journal (in Redis) outlives its claim by far, so that a recovery
 # that runs late, after the workers were down for hours, still finds it.
 JOURNAL_TTL = timedelta(days=1)
@@ -447,7 +451,9 @@ def message_resend(*, message: Message, by: User) -> Message:
 # handed over by the old sender. A frozen sender can thus cost one message a person
 # must check, as a kill does, and never a message sent twice. Two recoveries at once
 # cannot split a chunk: the second waits for the first's row locks, and then finds
-# the rows no longer "sending". If a recovery's transaction fails after it took the
+# the rows no longer "sending". It waits RECOVERY_LOCK_TIMEOUT at most: rows held
+# longer (a frozen sender in the middle of its stamp) leave the recovery to a later
+# run, and this run goes on sending. If a recovery's transaction fails after it took the
 # journals, they are gone: the rows stay "sending", and the next recovery marks those
 # chunks uncertain (a check for a person, never a duplicate).
 #
@@ -494,6 +500,7 @@ class RecoveryReport:
     uncertain: int = 0  # possibly in the mail server's hands: a person decides
     requeued: int = 0  # never handed over: back to pending
     journals_lost: int = 0  # chunks with no journal left: all their rows uncertain
+    deferred: bool = False  # another transaction held the rows too long: the next run tries again
 
 
 @dataclass
@@ -585,27 +592,20 @@ def _recover_abandoned_claims(*, now: datetime) -> RecoveryReport:
     abandoned = Message.objects.filter(state=State.SENDING, claimed_at__lt=Now() - CLAIM_LEASE)
     if not abandoned.exists():  # the usual case: one cheap query per run
         return report
-    with transaction.atomic():
-        # No SKIP LOCKED: a concurrent recovery would take part of a chunk and find its
-        # journal gone. Waiting, in id order, PostgreSQL re-checks the WHERE once the
-        # lock is granted, so the second run finds the rows settled and takes none.
-        rows = list(abandoned.select_for_update().defer("context", "template", "body_text", "body_html").order_by("id"))
-        if not rows:  # a concurrent run recovered them
-            return report
-        chunks: dict[uuid.UUID, list[Message]] = defaultdict(list)
-        for row in rows:
-            chunks[row.claim_token].append(row)  # type: ignore[index]
-        journals = _journal_take(list(chunks))
-        for token, chunk in chunks.items():
-            journal = journals[token]
-            if journal is None:
-                report.journals_lost += 1
-                outcomes = {row.pk: _Outcome(State.UNCERTAIN, now, ABANDONED_ERROR) for row in chunk}
-            else:
-                outcomes = _recovered_outcomes(chunk, journal, now=now)
-            report.requeued += len(chunk) - len(outcomes)
-            _stamp(batch=chunk, token=token, outcomes=outcomes, report=report, sent_at=F("claimed_at"))
-    report.rows = len(rows)
+    try:
+        with transaction.atomic():
+            # A frozen process holding these rows must not stall every run behind it:
+            # past the timeout this run sends as usual and the next one tries again.
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{RECOVERY_LOCK_TIMEOUT}'")
+            _recover_locked(abandoned, now=now, report=report)
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "pgcode", None) != LOCK_NOT_AVAILABLE:
+            raise
+        logger.warning("outbox: the rows of an abandoned chunk are locked by another transaction; recovery waits")
+        return RecoveryReport(deferred=True)
+    if not report.rows:  # a concurrent run recovered them
+        return report
     if report.uncertain:
         logger.error("outbox: %d messages were abandoned mid-chunk by a sender and need checking", report.uncertain)
     logger.warning(
@@ -618,6 +618,27 @@ def _recover_abandoned_claims(*, now: datetime) -> RecoveryReport:
         report.requeued,
     )
     return report
+
+
+def _recover_locked(abandoned: QuerySet[Message], *, now: datetime, report: RecoveryReport) -> None:
+    # No SKIP LOCKED: a concurrent recovery would take part of a chunk and find its
+    # journal gone. Waiting, in id order, PostgreSQL re-checks the WHERE once the
+    # lock is granted, so the second run finds the rows settled and takes none.
+    rows = list(abandoned.select_for_update().defer("context", "template", "body_text", "body_html").order_by("id"))
+    chunks: dict[uuid.UUID, list[Message]] = defaultdict(list)
+    for row in rows:
+        chunks[row.claim_token].append(row)  # type: ignore[index]
+    journals = _journal_take(list(chunks)) if chunks else {}
+    for token, chunk in chunks.items():
+        journal = journals[token]
+        if journal is None:
+            report.journals_lost += 1
+            outcomes = {row.pk: _Outcome(State.UNCERTAIN, now, ABANDONED_ERROR) for row in chunk}
+        else:
+            outcomes = _recovered_outcomes(chunk, journal, now=now)
+        report.requeued += len(chunk) - len(outcomes)
+        _stamp(batch=chunk, token=token, outcomes=outcomes, report=report, sent_at=F("claimed_at"))
+    report.rows = len(rows)
 
 
 def _recovered_outcomes(chunk: Sequence[Message], journal: _Journal, *, now: datetime) -> dict[int, _Outcome]:

@@ -26,6 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.enums import Role
+from notifications import services
 from notifications.enums import State
 from notifications.models import Message
 from notifications.services import (
@@ -207,10 +208,10 @@ def test_recovery_queries_do_not_grow_with_the_chunk(mailer, size):
         report = outbox_send_due(max_chunks=0)  # the recovery only
 
     assert report.abandoned.rows == size
-    # Is anything abandoned; BEGIN, lock the rows, then in a savepoint one UPDATE for the
-    # sent, one for the refused and uncertain and one back to pending, COMMIT (8);
-    # then the run's expired and muted UPDATEs.
-    assert len(queries) == 11, [query["sql"][:30] for query in queries.captured_queries]
+    # Is anything abandoned; BEGIN, the lock timeout, lock the rows, then in a savepoint
+    # one UPDATE for the sent, one for the refused and uncertain and one back to
+    # pending, COMMIT (9); then the run's expired and muted UPDATEs.
+    assert len(queries) == 12, [query["sql"][:30] for query in queries.captured_queries]
 
 
 def test_a_journal_write_failure_stops_the_chunk_and_stamps_what_is_known(mailer, settings):
@@ -271,6 +272,10 @@ class OtherWorker(threading.Thread):
 
 def recovery_by_another_worker() -> OtherWorker:
     return OtherWorker(lambda: outbox_send_due(max_chunks=0).abandoned)
+
+
+def recovery_by_another_worker_sending() -> OtherWorker:
+    return OtherWorker(outbox_send_due)
 
 
 def blocked_on_locks() -> int:
@@ -342,6 +347,28 @@ def test_recovery_takes_the_journal_before_it_writes_so_a_waking_sender_cannot_a
     assert (journal_left, appended) == (0, False)
     assert recovery.outcome().rows == 4
     assert by_position(batch) == [(State.SENT, 1), (State.UNCERTAIN, 1), (State.PENDING, 0), (State.PENDING, 0)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_held_too_long_by_another_transaction_defer_the_recovery_not_the_sending(mailer, monkeypatch):
+    # A frozen process holds a row of the dead chunk: the run must not wait for it until
+    # its time limit, but leave the recovery to a later run and send what is due.
+    monkeypatch.setattr(services, "RECOVERY_LOCK_TIMEOUT", "100ms")
+    batch, token = claim_chunk(3)
+    for message in batch:
+        handed_over(token, message)
+    lease_expires(token)
+    due = enqueue(make_user(Role.INNOVATOR))
+
+    with transaction.atomic():
+        Message.objects.select_for_update().get(pk=batch[1].pk)
+        report = recovery_by_another_worker_sending().outcome()
+
+    assert (report.abandoned.deferred, report.abandoned.rows, report.sent) == (True, 0, 1)
+    assert [email.to[0] for email in mail.outbox] == [due.to_email]
+    assert {message.state for message in Message.objects.filter(pk__in=[m.pk for m in batch])} == {State.SENDING}
+    later = outbox_send_due()  # the lock is gone: the next run recovers the chunk
+    assert (later.abandoned.deferred, later.abandoned.rows, later.abandoned.sent) == (False, 3, 3)
 
 
 @pytest.mark.django_db(transaction=True)
