@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -165,6 +166,7 @@ def outbox(request: SignedInRequest) -> HttpResponse:
             "tabs": tabs,
             "show": filter_name,
             "search": search,
+            "query": urlencode({"show": filter_name} | ({"q": search} if search else {})),
         },
     )
 
