@@ -59,13 +59,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class AffiliationType(models.TextChoices):
+    NATO_STAFF = "nato_staff", _("NATO staff")
+    NATIONAL_EXPERT = "national_expert", _("National expert")
+    INDUSTRY = "industry", _("Industry")
+    ACADEMIA = "academia", _("Academia")
+
+
 class ReviewerProfile(models.Model):
     """An expert in the reviewer pool. Expertise areas are added by the reviews app,
     which may depend on challenges; accounts may not (DESIGN §3)."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="reviewer_profile")
     nation = CountryField(_("nation"))
-    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    affiliation_type = models.CharField(
+        _("affiliation type"), max_length=20, choices=AffiliationType.choices, default=AffiliationType.NATIONAL_EXPERT
+    )
+    # The reviewer's employer, by name: compared with the applicant organisation's name
+    # for the automatic conflict of interest (reviews app).
+    affiliation = models.CharField(_("organisation"), max_length=200, blank=True)
+    # Deactivated reviewers get no new assignments; their open ones are listed for reassignment.
+    is_active = models.BooleanField(_("active in the pool"), default=True)
     max_load = models.PositiveSmallIntegerField(
         _("maximum load"),
         default=20,

@@ -312,6 +312,9 @@ class Attachment(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    # What the last safety re-check found (issue 11): empty means safe. An upload with
+    # active content is refused, so only files stored before the check can be unsafe.
+    unsafe_findings = models.JSONField(_("unsafe content found"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("attachment")

@@ -20,4 +20,7 @@ urlpatterns = [
     path("", include("challenges.urls")),
     path("", include("notifications.urls")),
     path("applications/", include("applications.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("sites/", include("sites.urls")),
+    path("api/", include("api.urls")),
 ]
