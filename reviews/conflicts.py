@@ -87,7 +87,8 @@ PUBLIC_MAIL_DOMAINS = frozenset(
 def normalised_name(name: str) -> str:
     """'Nordlys Robotics AS' and 'NORDLYS-ROBOTICS' -> 'nordlys robotics'; '' when nothing is left."""
     text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().casefold()
-    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    # Dots join abbreviations ("A.S.", "S.p.A."); other punctuation separates words.
+    words = re.sub(r"[^a-z0-9]+", " ", text.replace(".", "")).split()
     while words and words[-1] in LEGAL_FORMS:
         words.pop()
     return " ".join(words)
