@@ -104,7 +104,8 @@ def test_the_task_stores_an_optimal_proposal_with_greedys_cost(call):
     expected = assign_reviewers(problem_build(programme=call["programme"]).data)
     assert (run.state, run.progress) == (RunState.DONE, 100)
     assert run.total_cost == expected["total_cost"] == 0 + 0 + 0 + 0 + 10 + 0
-    assert run.greedy_cost is not None and run.greedy_cost >= run.total_cost
+    assert run.greedy_cost is not None
+    assert run.greedy_cost >= run.total_cost
     assert len(run.proposal["pairs"]) == 6
     assert run.started_at <= run.finished_at
 
@@ -133,8 +134,8 @@ def test_staff_edit_then_apply_the_proposal(call, django_capture_on_commit_callb
     app_id, rev_id = run.proposal["pairs"][0]
 
     services.run_remove_pair(run=run, application_id=app_id, reviewer_id=rev_id, by=call["manager"])
+    other = run.proposal["pairs"][1]
     with pytest.raises(services.ReviewError, match="already in the proposal"):
-        other = run.proposal["pairs"][1]
         services.run_add_pair(run=run, application_id=other[0], reviewer_id=other[1], by=call["manager"])
     services.run_add_pair(run=run, application_id=app_id, reviewer_id=rev_id, by=call["manager"])
     created = services.run_apply(run=run, by=call["manager"])
