@@ -474,10 +474,12 @@ def staff_assignment(request: SignedInRequest, slug: str) -> HttpResponse:
             try:
                 run = services.run_start(programme=programme, challenge=form.cleaned_data["challenge"], by=request.user)
             except services.ReviewError as error:
-                messages.error(request, str(error))
+                form.add_error(None, str(error))
+                status = 409  # a run is already under way
             else:
                 return redirect(run)
-        status = 400
+        else:
+            status = 400
     return render(
         request,
         "reviews/staff_assignment.html",

@@ -6,6 +6,7 @@ import itertools
 from datetime import timedelta
 from decimal import Decimal
 
+import time_machine
 from django.utils import timezone
 
 from accounts.enums import Role
@@ -16,7 +17,7 @@ from challenges.models import Challenge, Criterion, Programme, TechnologyArea
 from reviews import services
 from reviews.enums import AssignmentStatus
 from reviews.models import Assignment, ReviewerExpertise
-from tests.applications.factories import ApplicationFactory, ChallengeFactory, ProgrammeFactory
+from tests.applications.factories import ApplicationFactory, ChallengeFactory, ProgrammeFactory, attach_pitch_deck
 from tests.factories import make_user
 
 _references = itertools.count(1)
@@ -47,18 +48,24 @@ def challenge_in(programme: Programme, *slugs: str) -> Challenge:
     return challenge
 
 
-def eligible_application(*, challenge: Challenge, **kwargs) -> Application:
-    """An application as the submission and eligibility check leave it: eligible."""
+def eligible_application(*, challenge: Challenge, with_pitch_deck: bool = False, **kwargs) -> Application:
+    """An application as the submission and eligibility check leave it: eligible. With
+    `with_pitch_deck`, its PDF is uploaded through the service while it is a draft
+    (the test needs PRIVATE_MEDIA_ROOT set to a temporary folder)."""
     number = next(_references)
-    return ApplicationFactory(
-        challenge=challenge,
-        programme=challenge.programme,
+    application = ApplicationFactory(challenge=challenge, programme=challenge.programme, **kwargs)
+    if with_pitch_deck:
+        # Uploaded while the call was open, as a real applicant did.
+        with time_machine.travel(challenge.programme.opens_at + timedelta(days=1), tick=False):
+            attach_pitch_deck(application)
+    Application.objects.filter(pk=application.pk).update(
         status=ApplicationStatus.ELIGIBLE,
         eligibility=Eligibility.ELIGIBLE,
         reference=f"DIANA-{challenge.programme.year}-9{number:04d}",
         submitted_at=timezone.now() - timedelta(days=10),
-        **kwargs,
     )
+    application.refresh_from_db()
+    return application
 
 
 def make_reviewer(*areas: str, affiliation: str = "Test Institute", max_load: int = 20, **fields) -> User:
