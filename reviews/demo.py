@@ -117,7 +117,7 @@ CONFLICT_REASONS = [
     "My employer is negotiating a partnership with this company.",
     "I hold shares in the company's parent.",
 ]
-COMMENTS = {
+COMMENTS: dict[str, list[str]] = {
     Recommendation.FUND: [
         "A clear military user and a credible path to a field trial within the six months.",
         "Strong team with fielded systems behind it; the dual-use market is well argued.",
@@ -209,7 +209,7 @@ def _set_areas(user: User, areas: list[TechnologyArea]) -> None:
 
 
 # The mean score (on a 0..5 scale) a panel gives an application with this outcome.
-OUTCOME_MEAN = {
+OUTCOME_MEAN: dict[str, float] = {
     S.SELECTED: 4.3,
     S.RESERVE: 3.5,
     S.REJECTED: 2.0,
@@ -458,9 +458,10 @@ def _review_states(assignments: list[Assignment], rng: random.Random, demo_revie
         if state is None:
             continue
         if state == "withdrawn":
-            services.assignment_withdraw(
-                assignment=assignment, reason="The reviewer asked to be released: travel.", by=assignment.created_by
-            )
+            if assignment.created_by is not None:
+                services.assignment_withdraw(
+                    assignment=assignment, reason="The reviewer asked to be released: travel.", by=assignment.created_by
+                )
             continue
         services.assignment_respond(
             assignment=assignment,
@@ -478,7 +479,7 @@ def _write_review(assignment: Assignment, rng: random.Random, *, submit: bool) -
         [S.SELECTED, S.RESERVE, S.REJECTED, S.REJECTED]
     )
     bias = _bias(assignment.reviewer_id, SEED)
-    values = {c.pk: outcome_score(rng, status=quality, criterion=c, bias=bias) for c in criteria}
+    values: dict[int, int | None] = {c.pk: outcome_score(rng, status=quality, criterion=c, bias=bias) for c in criteria}
     if not submit:  # a draft: the last criteria not scored yet
         for criterion in criteria[rng.randint(1, len(criteria)) :]:
             values[criterion.pk] = None
