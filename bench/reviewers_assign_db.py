@@ -226,6 +226,8 @@ def _setup(index: int, n_apps: int, n_reviewers: int):
         for n, (org, owner) in enumerate(zip(organisations, owners, strict=True))
     )
 
+    # Each size has a pool of its own: the previous size's reviewers leave it.
+    ReviewerProfile.objects.update(is_active=False)
     reviewers = User.objects.bulk_create(
         User(email=f"reviewer{n}@institute{index}-{n % 97}.example", full_name=f"Reviewer {n}", password=password)
         for n in range(n_reviewers)
