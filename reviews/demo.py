@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_LOGINS, demo_user
 from accounts.enums import Role
-from accounts.models import AffiliationType, ReviewerProfile, User
+from accounts.models import AffiliationType, AuditEvent, ReviewerProfile, User
 from accounts.services import user_grant_role
 from applications.enums import ApplicationStatus
 from applications.models import Application
@@ -29,8 +29,8 @@ from challenges.models import Challenge, Criterion, Programme, TechnologyArea
 from matching import assign_reviewers, reviewer_cost
 from reviews import services
 from reviews.conflicts import automatic_conflicts, normalised_name
-from reviews.enums import AssignmentStatus, Recommendation, RunState
-from reviews.models import Assignment, AssignmentRun, Review, ReviewerExpertise, Score
+from reviews.enums import AssignmentStatus, ConflictSource, Recommendation, RunState
+from reviews.models import Assignment, AssignmentRun, Conflict, Review, ReviewerExpertise, Score
 from reviews.tasks import plan_review_reminders, run_assignment
 
 S = ApplicationStatus
@@ -444,55 +444,168 @@ def _give_demo_reviewer_two(run: AssignmentRun, reviewer: User, *, by: User) -> 
 
 
 def _review_states(assignments: list[Assignment], rng: random.Random, demo_reviewer: User | None) -> None:
-    """Answers and reviews in every state. The demo reviewer's, in turn: to accept (left
-    unanswered), a draft, submitted."""
+    """Answers and reviews in every state. The demo reviewer's go through the services, in
+    turn: to accept (left unanswered), a draft, submitted. The other reviewers' hundreds
+    are written in bulk with their audit rows, as applications.demo writes its history:
+    `seed_demo` runs in every crawl and demo test, and one service call per review made
+    it minutes long."""
     demo_plan = itertools.cycle([None, "draft", "submitted"])
+    others: list[tuple[Assignment, str]] = []
     for assignment in sorted(assignments, key=lambda a: (a.application.reference or "", a.reviewer_id)):
-        assignment = Assignment.objects.select_related("application__programme", "reviewer").get(pk=assignment.pk)
         if demo_reviewer is not None and assignment.reviewer_id == demo_reviewer.pk:
             state = next(demo_plan)
-        else:
-            state = rng.choices(
-                [None, "conflicted", "accepted", "draft", "submitted", "withdrawn"], weights=[20, 4, 12, 24, 36, 4]
-            )[0]
-        if state is None:
-            continue
-        if state == "withdrawn":
-            if assignment.created_by is not None:
-                services.assignment_withdraw(
-                    assignment=assignment, reason="The reviewer asked to be released: travel.", by=assignment.created_by
+            if state is not None:
+                fresh = Assignment.objects.select_related("application__programme", "reviewer").get(pk=assignment.pk)
+                services.assignment_respond(assignment=fresh, by=demo_reviewer, conflict=False)
+                services.review_save(
+                    assignment=fresh,
+                    by=demo_reviewer,
+                    submit=state == "submitted",
+                    **_review_fields(fresh, rng, submit=state == "submitted"),
                 )
             continue
-        services.assignment_respond(
-            assignment=assignment,
-            by=assignment.reviewer,
-            conflict=state == "conflicted",
-            reason=rng.choice(CONFLICT_REASONS),
-        )
-        if state in {"draft", "submitted"}:
-            _write_review(assignment, rng, submit=state == "submitted")
+        state = rng.choices(
+            [None, "conflicted", "accepted", "draft", "submitted", "withdrawn"], weights=[20, 4, 12, 24, 36, 4]
+        )[0]
+        if state is not None:
+            others.append((assignment, state))
+    _bulk_states(others, rng)
 
 
-def _write_review(assignment: Assignment, rng: random.Random, *, submit: bool) -> None:
+def _review_fields(assignment: Assignment, rng: random.Random, *, submit: bool) -> dict:
+    """What a reviewer writes: scores around the application's (hidden) quality, shifted
+    by the reviewer's own bias; a draft leaves the last criteria unscored."""
     criteria = list(assignment.application.programme.criteria.order_by("order", "id"))
     quality = random.Random(f"{assignment.application.reference}").choice(
         [S.SELECTED, S.RESERVE, S.REJECTED, S.REJECTED]
     )
     bias = _bias(assignment.reviewer_id, SEED)
     values: dict[int, int | None] = {c.pk: outcome_score(rng, status=quality, criterion=c, bias=bias) for c in criteria}
-    if not submit:  # a draft: the last criteria not scored yet
+    if not submit:
         for criterion in criteria[rng.randint(1, len(criteria)) :]:
             values[criterion.pk] = None
     given = [v for v in values.values() if v is not None]
     span = criteria[0].scale_max - criteria[0].scale_min if criteria else 5
     recommendation = _recommendation(sum(given) / len(given), span) if given else ""
-    services.review_save(
-        assignment=assignment,
-        by=assignment.reviewer,
-        scores=values,
-        recommendation=recommendation if submit or rng.random() < 0.5 else "",
-        confidence=rng.choice([1, 2, 2, 3, 3]) if submit else None,
-        comment_for_applicant=rng.choice(COMMENTS[recommendation]) if recommendation else "",
-        internal_comment=rng.choice(INTERNAL),
-        submit=submit,
+    return {
+        "scores": values,
+        "recommendation": recommendation if submit or rng.random() < 0.5 else "",
+        "confidence": rng.choice([1, 2, 2, 3, 3]) if submit else None,
+        "comment_for_applicant": rng.choice(COMMENTS[recommendation]) if recommendation else "",
+        "internal_comment": rng.choice(INTERNAL),
+    }
+
+
+@transaction.atomic
+def _bulk_states(rows: list[tuple[Assignment, str]], rng: random.Random) -> None:
+    if not rows:
+        return
+    now = timezone.now()
+    ids = [assignment.pk for assignment, _state in rows]
+    fresh = {
+        a.pk: a for a in Assignment.objects.filter(pk__in=ids).select_related("application__programme", "reviewer")
+    }
+    changed: list[Assignment] = []
+    conflicts: list[Conflict] = []
+    events: list[AuditEvent] = []
+    reviews: list[tuple[Review, dict[int, int | None]]] = []
+    label = Assignment._meta.label_lower
+    for original, state in rows:
+        assignment = fresh[original.pk]
+        responded = now - timedelta(minutes=rng.randint(5, 600))
+        if state == "withdrawn":
+            assignment.status = A.WITHDRAWN
+            assignment.withdrawn_at, assignment.withdrawal_reason = (
+                responded,
+                "The reviewer asked to be released: travel.",
+            )
+            events.append(
+                _event(
+                    assignment.created_by,
+                    "assignment.withdraw",
+                    label,
+                    assignment,
+                    A.ASSIGNED,
+                    A.WITHDRAWN,
+                    responded,
+                    assignment.withdrawal_reason,
+                )
+            )
+        elif state == "conflicted":
+            reason = rng.choice(CONFLICT_REASONS)
+            assignment.status, assignment.responded_at, assignment.conflict_reason = A.CONFLICTED, responded, reason
+            conflicts.append(
+                Conflict(reviewer=assignment.reviewer, application=assignment.application, source=ConflictSource.REVIEWER,
+                         reason=reason, declared_by=assignment.reviewer, created_at=responded)
+            )  # fmt: skip
+            events.append(
+                _event(
+                    assignment.reviewer,
+                    "assignment.conflict",
+                    label,
+                    assignment,
+                    A.ASSIGNED,
+                    A.CONFLICTED,
+                    responded,
+                    reason,
+                )
+            )
+        else:
+            assignment.status, assignment.responded_at = A.ACCEPTED, responded
+            events.append(
+                _event(assignment.reviewer, "assignment.accept", label, assignment, A.ASSIGNED, A.ACCEPTED, responded)
+            )
+            if state in {"draft", "submitted"}:
+                submit = state == "submitted"
+                fields = _review_fields(assignment, rng, submit=submit)
+                submitted = responded + timedelta(minutes=rng.randint(1, 4)) if submit else None
+                if submit:
+                    assignment.status = A.SUBMITTED
+                    events.append(
+                        _event(
+                            assignment.reviewer,
+                            "assignment.submit",
+                            label,
+                            assignment,
+                            A.ACCEPTED,
+                            A.SUBMITTED,
+                            submitted,
+                        )
+                    )
+                scores = fields.pop("scores")
+                reviews.append(
+                    (Review(assignment=assignment, created_at=responded, submitted_at=submitted, **fields), scores)
+                )
+        changed.append(assignment)
+    Assignment.objects.bulk_update(
+        changed, ["status", "responded_at", "conflict_reason", "withdrawn_at", "withdrawal_reason"]
     )
+    Conflict.objects.bulk_create(conflicts, ignore_conflicts=True)
+    Review.objects.bulk_create([review for review, _scores in reviews])
+    Score.objects.bulk_create(
+        [
+            Score(review=review, criterion_id=criterion_id, value=value)
+            for review, scores in reviews
+            for criterion_id, value in scores.items()
+            if value is not None
+        ]
+    )
+    for review, scores in reviews:
+        if review.submitted_at is not None:
+            events.append(
+                AuditEvent(
+                    at=review.submitted_at, actor=review.assignment.reviewer, action="review.submit",
+                    target_type=Review._meta.label_lower, target_id=str(review.pk),
+                    after={"scores": {str(k): v for k, v in sorted(scores.items())}, "recommendation": review.recommendation, "confidence": review.confidence},
+                )
+            )  # fmt: skip
+    AuditEvent.objects.bulk_create(events)
+
+
+def _event(
+    actor, action: str, label: str, assignment: Assignment, before: str, after: str, at, reason: str = ""
+) -> AuditEvent:
+    return AuditEvent(
+        at=at, actor=actor, action=action, target_type=label, target_id=str(assignment.pk),
+        before={"status": before}, after={"status": after}, reason=reason,
+    )  # fmt: skip
