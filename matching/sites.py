@@ -22,14 +22,14 @@ round() is Python's: it rounds halves to the even integer (round(86.5) == 86, ro
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from matching import _input as inp
-from matching._flow import Progress, report, shared_areas, solve_min_cost_flow
+from matching._flow import Arcs, Progress, report, shared_areas, solve_min_cost_flow
 from matching.errors import BadInput
 
 NO_PREFERENCES_COST = 50
@@ -117,14 +117,14 @@ def parse_site_problem(problem: Any) -> SiteProblem:
 
 
 def cost_matrix(p: SiteProblem) -> np.ndarray:
-    """cost[t, s] for every pair (int64, |teams| x |sites|), vectorised."""
+    """cost[t, s] for every pair (int32, |teams| x |sites|), vectorised."""
     no_prefs = np.array([not ranked for ranked in p.preferences], dtype=bool)
-    cost = np.where(no_prefs[:, None], NO_PREFERENCES_COST, NOT_PREFERRED_COST).astype(np.int64)
+    cost = np.where(no_prefs[:, None], NO_PREFERENCES_COST, NOT_PREFERRED_COST).astype(np.int32)
     cost = np.broadcast_to(cost, (p.t, p.s)).copy()
     rows = [t for t, ranked in enumerate(p.preferences) for _ in ranked]
     cols = [s for ranked in p.preferences for s in ranked]
     ranks = [r for ranked in p.preferences for r in range(len(ranked))]
-    cost[rows, cols] = RANK_COST * np.asarray(ranks, dtype=np.int64)
+    cost[rows, cols] = RANK_COST * np.asarray(ranks, dtype=np.int32)
     cost += np.where(shared_areas(p.team_areas, p.site_areas) == 0, NO_FIT_COST, 0)
     return cost
 
@@ -150,17 +150,17 @@ def allocate_sites(problem: dict[str, Any], *, progress: Progress = None) -> dic
         report(progress, 1.0)
         return {"assignments": [], "unassigned": [], "total_cost": 0}
 
-    cost = cost_matrix(p)
-    pair_team, pair_site = np.nonzero(allowed_matrix(p))  # in input order of teams, then sites
-    sink = t + s
-    tails = np.concatenate([pair_team, np.arange(t), np.arange(s) + t])
-    heads = np.concatenate([pair_site + t, np.full(t, sink), np.full(s, sink)])
-    caps = np.concatenate([np.ones(pair_team.size + t, np.int64), p.capacity])
-    costs = np.concatenate([cost[pair_team, pair_site], p.penalty, np.zeros(s, np.int64)])
+    # One arc per allowed pair, row-major: in input order of teams, then sites.
+    pairs = np.flatnonzero(allowed_matrix(p))
+    pair_team = (pairs // s).astype(np.int32)
+    pair_site = (pairs % s).astype(np.int32)
+    pair_cost = cost_matrix(p).ravel()[pairs]
+    del pairs
     supplies = np.concatenate([np.ones(t, np.int64), np.zeros(s, np.int64), [-t]])
-    report(progress, 0.5)
 
-    feasible, flows, optimal = solve_min_cost_flow(t + s + 1, tails, heads, caps, costs, supplies)
+    feasible, flows, optimal = solve_min_cost_flow(
+        t + s + 1, _arcs(p, pair_team, pair_site, pair_cost), supplies, on_built=lambda: report(progress, 0.5)
+    )
     if not feasible:  # impossible: every team has its own arc to the sink
         raise RuntimeError("site allocation flow reported infeasible")
     report(progress, 0.9)
@@ -170,6 +170,15 @@ def allocate_sites(problem: dict[str, Any], *, progress: Progress = None) -> dic
         raise RuntimeError(f"recomputed cost {result['total_cost']} differs from the solver's {optimal}")
     report(progress, 1.0)
     return result
+
+
+def _arcs(p: SiteProblem, pair_team: np.ndarray, pair_site: np.ndarray, pair_cost: np.ndarray) -> Iterator[Arcs]:
+    """The network's arcs, pair arcs first (so that arc i is pair i). Nodes: teams 0..t-1,
+    sites t..t+s-1, the sink t+s."""
+    t, s = p.t, p.s
+    yield pair_team, pair_site + t, np.ones(pair_team.size, np.int64), pair_cost
+    yield np.arange(t, dtype=np.int32), np.full(t, t + s, np.int32), np.ones(t, np.int64), p.penalty  # unassigned
+    yield np.arange(t, t + s, dtype=np.int32), np.full(s, t + s, np.int32), p.capacity, np.zeros(s, np.int64)
 
 
 def _result(p: SiteProblem, teams: np.ndarray, sites: np.ndarray) -> dict[str, Any]:
