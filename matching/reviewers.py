@@ -75,7 +75,12 @@ def parse_reviewer_problem(problem: Any) -> ReviewerProblem:
     k = inp.as_count(inp.required(problem, "reviewers_per_application", "the problem"), "reviewers_per_application")
     apps = inp.records(problem, "applications")
     revs = inp.records(problem, "reviewers")
-    max_load = [inp.as_count(inp.required(obj, "max_load", where), f"{where}: max_load") for _, obj, where in revs]
+    # A reviewer never takes more than every application once: clipping keeps the solver's
+    # capacities small whatever the input says, and changes nothing.
+    max_load = [
+        min(inp.as_count(inp.required(obj, "max_load", where), f"{where}: max_load"), len(apps))
+        for _, obj, where in revs
+    ]
     app_index = inp.index_of([ident for ident, _, _ in apps])
     rev_index = inp.index_of([ident for ident, _, _ in revs])
     conflicts = inp.pairs(problem, "conflicts", ("reviewer", rev_index), ("application", app_index))
@@ -87,9 +92,7 @@ def parse_reviewer_problem(problem: Any) -> ReviewerProblem:
         rev_ids=[ident for ident, _, _ in revs],
         rev_areas=[inp.as_areas(obj, where) for _, obj, where in revs],
         rev_orgs=[inp.as_organisation(obj, where) for _, obj, where in revs],
-        # A reviewer never takes more than every application once: clipping keeps the
-        # solver's capacities small whatever the input says, and changes nothing.
-        max_load=np.minimum(np.asarray(max_load, dtype=np.int64).reshape(-1), len(apps)),
+        max_load=np.asarray(max_load, dtype=np.int64).reshape(-1),
         conflicts=[(a, r) for r, a in conflicts],
     )
 

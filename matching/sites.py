@@ -88,11 +88,15 @@ def parse_site_problem(problem: Any) -> SiteProblem:
     sites = inp.records(problem, "sites")
     site_index = inp.index_of([ident for ident, _, _ in sites])
     team_index = inp.index_of([ident for ident, _, _ in teams])
-    capacity = [inp.as_count(inp.required(obj, "capacity", where), f"{where}: capacity") for _, obj, where in sites]
+    # A site never takes more than every team: clipping keeps capacities small, changes nothing.
+    capacity = [
+        min(inp.as_count(inp.required(obj, "capacity", where), f"{where}: capacity"), len(teams))
+        for _, obj, where in sites
+    ]
     preferences = []
     penalty = []
     for _, obj, where in teams:
-        listed = inp.as_list(obj.get("preferences") or [], f"{where}: preferences")
+        listed = inp.optional_list(obj, "preferences", f"{where}: preferences")
         ranked = [inp.lookup(site_index, v, f"{where}: preferences[{i}]", "site") for i, v in enumerate(listed)]
         if len(set(ranked)) != len(ranked):
             twice = next(v for i, v in enumerate(listed) if ranked.index(ranked[i]) != i)
@@ -110,8 +114,7 @@ def parse_site_problem(problem: Any) -> SiteProblem:
         site_areas=[inp.as_areas(obj, where) for _, obj, where in sites],
         preferences=preferences,
         penalty=np.asarray(penalty, dtype=np.int64).reshape(-1),
-        # A site never takes more than every team: clipping keeps capacities small, changes nothing.
-        capacity=np.minimum(np.asarray(capacity, dtype=np.int64).reshape(-1), len(teams)),
+        capacity=np.asarray(capacity, dtype=np.int64).reshape(-1),
         forbidden=forbidden,
     )
 

@@ -14,7 +14,9 @@ areas = st.lists(st.sampled_from(AREAS), max_size=3, unique=True)
 
 
 @st.composite
-def reviewer_problems(draw: Any, max_apps: int = 3, max_reviewers: int = 4, max_k: int = 2) -> dict[str, Any]:
+def reviewer_problems(
+    draw: Any, max_apps: int = 3, max_reviewers: int = 4, max_k: int = 2, loads: tuple[int, int] = (0, 3)
+) -> dict[str, Any]:
     n = draw(st.integers(0, max_apps))
     m = draw(st.integers(0, max_reviewers))
     apps = [
@@ -27,7 +29,7 @@ def reviewer_problems(draw: Any, max_apps: int = 3, max_reviewers: int = 4, max_
             "nation": "FR",
             "organisation": draw(st.sampled_from(ORGS)),
             "areas": draw(areas),
-            "max_load": draw(st.integers(0, 3)),
+            "max_load": draw(st.integers(*loads)),
         }
         for j in range(m)
     ]
