@@ -49,8 +49,14 @@ def site_problems(draw: Any, max_teams: int = 4, max_sites: int = 3) -> dict[str
     s = draw(st.integers(0, max_sites))
     site_ids = [f"S{j}" for j in range(s)]
     sites = [{"id": sid, "nation": "DK", "areas": draw(areas), "capacity": draw(st.integers(0, 2))} for sid in site_ids]
-    # Scores with halves, so that round()'s ties to even are exercised.
-    scores = st.one_of(st.integers(0, 100), st.integers(0, 200).map(lambda x: x / 2), st.floats(0, 100))
+    # Scores with halves, so that round()'s ties to even are exercised; and, rarely, scores so
+    # negative that staying out is cheaper than a seat (the contract allows any number).
+    scores = st.one_of(
+        st.integers(0, 100),
+        st.integers(0, 200).map(lambda x: x / 2),
+        st.floats(0, 100),
+        st.integers(-2400, -1800).map(lambda x: x / 2),
+    )
     teams = [
         {
             "id": f"T{i}",
