@@ -258,6 +258,18 @@ def test_greedy_is_valid_and_never_beats_the_optimum(p):
         assert check_reviewer_assignment(p, greedy) >= optimal["total_cost"]
 
 
+@settings(max_examples=150, deadline=None)
+@given(reviewer_problems(max_apps=8, max_reviewers=6, max_k=3))
+def test_optimal_against_an_independent_lp_on_random_instances(p):
+    optimum = lp_reviewers(p)
+
+    result = assign_reviewers(p)
+
+    assert result["feasible"] is (optimum is not None)
+    if optimum is not None:
+        assert check_reviewer_assignment(p, result) == optimum
+
+
 def medium_problem(seed, n=60, m=20, k=3):
     """Topic clusters, a few popular areas, organisations and conflicts, loads near the limit."""
     rng = random.Random(seed)

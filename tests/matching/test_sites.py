@@ -139,6 +139,12 @@ def test_greedy_is_valid_and_never_beats_the_optimum(p):
     assert check_site_allocation(p, greedy) >= allocate_sites(p)["total_cost"]
 
 
+@settings(max_examples=150, deadline=None)
+@given(site_problems(max_teams=10, max_sites=5))
+def test_optimal_against_an_independent_lp_on_random_instances(p):
+    assert check_site_allocation(p, allocate_sites(p)) == lp_sites(p)
+
+
 def medium_problem(seed, t=80, s=12):
     """Popular sites, area clusters, scarce seats (so some teams stay out), some forbidden pairs."""
     rng = random.Random(seed)
