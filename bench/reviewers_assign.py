@@ -32,6 +32,7 @@ on plain data, and building that data from the database is the reviews app's con
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -211,6 +212,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
 
+    # Timings depend on the machine: the load average says how quiet it was.
+    print("load average: {:.2f} {:.2f} {:.2f}, CPUs: {}".format(*os.getloadavg(), os.cpu_count()))
     verdicts: list[tuple[bool, str]] = []
     for size in args.sizes.split(","):
         n, m = (int(x) for x in size.split("x"))

@@ -27,6 +27,7 @@ goal passes.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -205,6 +206,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2025)
     args = parser.parse_args()
 
+    # Timings depend on the machine: the load average says how quiet it was.
+    print("load average: {:.2f} {:.2f} {:.2f}, CPUs: {}".format(*os.getloadavg(), os.cpu_count()))
     verdicts: list[tuple[bool, str]] = []
     for size in args.sizes.split(","):
         t, s = (int(x) for x in size.split("x"))
