@@ -174,6 +174,7 @@ _INERT_KEYS = frozenset({"/Resources", "/Contents", "/AP", "/Thumb", "/Metadata"
 # A file of at most 20 MB can still hold a million tiny objects. Past either limit
 # the file is refused as too complex; a real document stays far below both.
 MAX_CHECKED_OBJECTS = 200_000
+_CONTAINERS = (DictionaryObject, ArrayObject, IndirectObject)
 CHECK_SECONDS = 10.0
 
 
@@ -236,7 +237,9 @@ def find_active_content(
             children = item
         else:
             continue
-        pending.extend(child for child in children if isinstance(child, (DictionaryObject, ArrayObject, IndirectObject)))
+        pending.extend(
+            child for child in children if isinstance(child, (DictionaryObject, ArrayObject, IndirectObject))
+        )
     return [code for code in UnsafeContent if code in found]
 
 

@@ -101,8 +101,9 @@ class UnsafeContent(models.TextChoices):
 
     JAVASCRIPT = "javascript", _("JavaScript (code that runs inside the PDF reader)")
     OPEN_ACTION = "open_action", _("an action that runs by itself when the file is opened")
-    AUTOMATIC_ACTION = "automatic_action", _(
-        "actions that run by themselves when a page, link or form field is opened, closed or used"
+    AUTOMATIC_ACTION = (
+        "automatic_action",
+        _("actions that run by themselves when a page, link or form field is opened, closed or used"),
     )
     LAUNCH = "launch", _("a command that starts another program")
     SUBMIT_FORM = "submit_form", _("a form that sends its contents to a web address")

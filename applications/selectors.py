@@ -97,6 +97,17 @@ def attachment_list_for_user(*, user: User) -> QuerySet[Attachment]:
     )
 
 
+def attachment_list_safe(*, application: Application | None = None) -> QuerySet[Attachment]:
+    """Attachments safe to offer to a reviewer: no active content was found when the
+    file was last checked (issue 11). Uploads with active content are refused, so
+    only files stored before the check, or that a later re-check (`manage.py
+    check_attachments`) flagged, are left out. Permission is the caller's to apply."""
+    queryset = Attachment.objects.filter(unsafe_findings=[]).select_related("application")
+    if application is not None:
+        queryset = queryset.filter(application=application)
+    return queryset.order_by("application_id", "kind")
+
+
 def application_with_files(*, queryset: QuerySet[Application]) -> QuerySet[Application]:
     return queryset.prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("kind")))
 

@@ -60,6 +60,10 @@ def _name(value: str) -> NameObject:
     return NameObject(value)
 
 
+def _dict(**entries) -> DictionaryObject:
+    return DictionaryObject({NameObject("/" + key): value for key, value in entries.items()})
+
+
 def _link(writer: PdfWriter, index: int) -> object:
     rect = ArrayObject([FloatObject(60), FloatObject(700 - index), FloatObject(300), FloatObject(712 - index)])
     action = DictionaryObject(
@@ -67,7 +71,12 @@ def _link(writer: PdfWriter, index: int) -> object:
     )
     return writer._add_object(
         DictionaryObject(
-            {_name("/Type"): _name("/Annot"), _name("/Subtype"): _name("/Link"), _name("/Rect"): rect, _name("/A"): action}
+            {
+                _name("/Type"): _name("/Annot"),
+                _name("/Subtype"): _name("/Link"),
+                _name("/Rect"): rect,
+                _name("/A"): action,
+            }
         )
     )
 
@@ -77,7 +86,11 @@ def build(pages: int, total_bytes: int, links_per_page: int, tags_per_page: int 
     writer = PdfWriter()
     font = writer._add_object(
         DictionaryObject(
-            {_name("/Type"): _name("/Font"), _name("/Subtype"): _name("/Type1"), _name("/BaseFont"): _name("/Helvetica")}
+            {
+                _name("/Type"): _name("/Font"),
+                _name("/Subtype"): _name("/Type1"),
+                _name("/BaseFont"): _name("/Helvetica"),
+            }
         )
     )
     image_bytes = max(3, (total_bytes - 200 * pages * (links_per_page + tags_per_page + 4)) // pages)
@@ -150,7 +163,7 @@ def main() -> int:
     scanned = build(args.pages, target, links_per_page=1)
     tagged = build(args.pages, target, links_per_page=10, tags_per_page=40)
     cases = [("scanned", scanned), ("tagged", tagged), ("object streams", in_object_stream(tagged))]
-    print(f"{'file':<22}{'size':>10}{'objects':>10}{'median':>10}{'min':>9}{'max':>9}")
+    print(f"{'file':<22}{'size':>10}{'objects':>10}{'median':>10}{'min':>9}{'max':>9}  goal")
     failed = False
     for label, data in cases:
         if len(data) > MAX_BYTES:
@@ -163,9 +176,10 @@ def main() -> int:
         failed |= median >= GOAL_S
         print(
             f"{label:<22}{len(data) / 1024 / 1024:>8.1f}MB{objects:>10}"
-            f"{median:>9.3f}s{min(timings):>8.3f}s{max(timings):>8.3f}s"
+            f"{median:>9.3f}s{min(timings):>8.3f}s{max(timings):>8.3f}s  {'FAIL' if median >= GOAL_S else 'PASS'}"
         )
-    print(f"goal: a {args.megabytes:g} MB, {args.pages}-page PDF checked in under {GOAL_S:g} s: {'FAIL' if failed else 'PASS'}")
+    verdict = "FAIL" if failed else "PASS"
+    print(f"goal: each {args.pages}-page file above checked in under {GOAL_S:g} s (median): {verdict}")
     return 1 if failed else 0
 
 
