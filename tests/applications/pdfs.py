@@ -46,6 +46,11 @@ def _dict(n: Names, **entries) -> DictionaryObject:
     return DictionaryObject({n("/" + key): value for key, value in entries.items()})
 
 
+def dictionary(**entries) -> DictionaryObject:
+    """A dictionary with plain names as keys: dictionary(S=plain("/GoTo"))."""
+    return _dict(plain, **entries)
+
+
 def _stream(n: Names, data: bytes, **entries) -> StreamObject:
     stream = DecodedStreamObject()
     stream.set_data(data)
