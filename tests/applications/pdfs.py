@@ -188,9 +188,11 @@ def open_with_goto_action(writer, n):
 
 def links_and_bookmarks(writer, n):
     _link(writer, _dict(n, S=n("/URI"), URI=TextStringObject("https://www.diana.nato.int/")), n)
-    writer.add_outline_item("Problem", 0)
-    writer.add_outline_item("Solution", 1)
-    writer.add_outline_item("Team", 1)
+    writer.add_blank_page(width=595, height=842)
+    writer.add_blank_page(width=595, height=842)
+    writer.add_outline_item(title="Problem", page_number=0)
+    solution = writer.add_outline_item(title="Solution", page_number=1)
+    writer.add_outline_item(title="Prototype", page_number=2, parent=solution)
 
 
 PDFA_XMP = b"""<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
