@@ -86,7 +86,9 @@ def application_list_for_user(*, user: User) -> QuerySet[Application]:
 
 
 def attachment_list_for_user(*, user: User) -> QuerySet[Attachment]:
-    """Attachments `user` may download (predicate: view_attachment)."""
+    """Attachments `user` may download (predicate: view_attachment): the members of the
+    organisation and programme managers, who also see the unsafe ones (with a warning).
+    Anyone else given access later, reviewers first, must get only `attachment_list_safe`."""
     queryset = Attachment.objects.select_related("application")
     if is_programme_manager(user):
         return queryset
