@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.enums import Role
 from accounts.models import AuditEvent
-from applications import attachments
+from applications import attachments, services
 from applications.enums import AttachmentKind
 from applications.models import Attachment
 from applications.selectors import attachment_list_safe
@@ -173,3 +173,14 @@ def test_staff_see_no_warning_when_every_file_is_safe(role_client):
     page = role_client(Role.PROGRAMME_MANAGER).get(reverse("applications:staff_detail", args=[application.pk]))
 
     assert "Unsafe file." not in page.content.decode()
+
+
+def test_a_file_removed_while_it_was_being_checked_is_skipped():
+    application = ApplicationFactory()
+    attachment = stored_before_the_check(application, pdfs.build(pdfs.launch))
+    Attachment.objects.filter(pk=attachment.pk).delete()  # the owner removed it meanwhile
+
+    findings = services.attachment_recheck(attachment=attachment)
+
+    assert findings == ["launch"]
+    assert not AuditEvent.objects.filter(action="application.attachment_check").exists()
