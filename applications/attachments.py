@@ -198,7 +198,9 @@ def _is_harmless_open_action(value) -> bool:
     the walk like every other action."""
     if isinstance(value, (ArrayObject, str, bytes)):  # a destination, or a named one
         return True
-    return isinstance(value, DictionaryObject) and value.get("/S") == "/GoTo"
+    if not isinstance(value, DictionaryObject) or "/S" not in value:
+        return False
+    return value["/S"] == "/GoTo"  # DictionaryObject's [] resolves an indirect /S
 
 
 def find_active_content(
