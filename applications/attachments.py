@@ -144,6 +144,10 @@ _REFUSED_ACTIONS = {
     "/GoToR": UnsafeContent.REMOTE_GOTO,
     "/GoToE": UnsafeContent.EMBEDDED_GOTO,
     "/RichMediaExecute": UnsafeContent.RICH_MEDIA,
+    # Older multimedia: a player started from the PDF (a /Rendition may also carry /JS).
+    "/Rendition": UnsafeContent.RICH_MEDIA,
+    "/Movie": UnsafeContent.RICH_MEDIA,
+    "/Sound": UnsafeContent.RICH_MEDIA,
 }
 # A dictionary key that is refused wherever it appears. /AA (additional actions) is
 # refused whatever its actions are: its triggers (page opened or closed, mouse over a
@@ -159,11 +163,17 @@ _REFUSED_KEYS = {
     "/RichMediaContent": UnsafeContent.RICH_MEDIA,
     "/RichMediaSettings": UnsafeContent.RICH_MEDIA,
 }
-# An annotation's /Subtype, or an object's /Type, that is refused.
+# An annotation's /Subtype, or an object's /Type, that is refused. Besides /RichMedia,
+# the older ways to play media (/Screen, /Movie, /Sound) and 3D models (/3D: a U3D
+# model can carry its own JavaScript) count as rich media.
 _REFUSED_TYPES = {
     "/FileAttachment": UnsafeContent.EMBEDDED_FILE,
     "/EmbeddedFile": UnsafeContent.EMBEDDED_FILE,
     "/RichMedia": UnsafeContent.RICH_MEDIA,
+    "/Screen": UnsafeContent.RICH_MEDIA,
+    "/Movie": UnsafeContent.RICH_MEDIA,
+    "/Sound": UnsafeContent.RICH_MEDIA,
+    "/3D": UnsafeContent.RICH_MEDIA,
 }
 # Keys whose values cannot hold an action, an embedded file or a form (ISO 32000-1:
 # resources are fonts, images and drawings; content and appearance streams are

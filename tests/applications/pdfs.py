@@ -169,6 +169,16 @@ def rich_media(writer, n):
     _annotate(writer, _dict(n, Subtype=n("/RichMedia"), RichMediaContent=content), n)
 
 
+def three_d(writer, n):
+    model = writer._add_object(_stream(n, b"U3D\x00", Type=n("/3D"), Subtype=n("/U3D")))
+    _annotate(writer, _dict(n, Subtype=n("/3D"), **{"3DD": model}), n)
+
+
+def screen_rendition(writer, n):
+    rendition = _dict(n, S=n("/MR"), N=TextStringObject("intro video"))
+    _annotate(writer, _dict(n, Subtype=n("/Screen"), A=_dict(n, S=n("/Rendition"), OP=NumberObject(0), R=rendition)), n)
+
+
 def uri_open_action(writer, n):
     """Opening the file would open a web page unasked: refused, though a /URI link is not."""
     writer.root_object[n("/OpenAction")] = _dict(n, S=n("/URI"), URI=TextStringObject("https://evil.example/"))

@@ -48,6 +48,8 @@ ACTIVE_CONTENT = [
     (pdfs.file_attachment_annotation, "an embedded or attached file", b"/FileAttachment"),
     (pdfs.xfa_form, "an XFA form (a dynamic form that can run scripts)", b"/XFA"),
     (pdfs.rich_media, "rich media (embedded Flash, video or 3D content)", b"/RichMedia"),
+    (pdfs.three_d, "rich media (embedded Flash, video or 3D content)", b"/3DD"),
+    (pdfs.screen_rendition, "rich media (embedded Flash, video or 3D content)", b"/Rendition"),
     (pdfs.uri_open_action, ON_OPENING, b"/OpenAction"),
 ]
 HARMLESS = [
