@@ -23,7 +23,7 @@ from accounts.models import ReviewerProfile, User
 from accounts.permissions import is_programme_manager, is_reviewer
 from applications.models import Application
 from applications.sections import SECTIONS
-from challenges.models import Programme
+from challenges.models import Programme, TechnologyArea
 from matching import reviewer_cost
 from reviews import selectors, services
 from reviews.enums import OPEN_STATUSES, AssignmentStatus, RunState
@@ -626,6 +626,7 @@ def _run(pk: int) -> AssignmentRun:
 def _proposal_tables(run: AssignmentRun) -> dict:
     """Load per reviewer and fit per pair, from the proposal alone (no query per row)."""
     proposal = run.proposal or {}
+    area_names = dict(TechnologyArea.objects.values_list("slug", "name"))
     apps, revs = proposal.get("applications", {}), proposal.get("reviewers", {})
     load: dict[str, int] = {}
     per_app: dict[str, list[dict]] = {}
@@ -652,7 +653,7 @@ def _proposal_tables(run: AssignmentRun) -> dict:
             {
                 "id": pk,
                 "reference": row["reference"],
-                "areas": row["areas"],
+                "areas": [area_names.get(slug, slug) for slug in row["areas"]],
                 "places": row["places"],
                 "pairs": per_app.get(pk, []),
                 "short": len(per_app.get(pk, [])) < row["places"],

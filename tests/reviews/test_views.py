@@ -282,7 +282,7 @@ def test_proposal_page_query_count_is_flat(client, setting, django_assert_num_qu
     url = reverse("reviews:run_detail", args=[run.pk])
     client.get(url)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(url)
 
     assert response.content.decode().count('value="remove"') == 3 * (count + 1)
@@ -316,3 +316,28 @@ def test_the_proposal_page_shows_load_fit_and_both_costs(client, setting):
     assert "3 full, 0 partial, 0 none" in page
     assert "1 / 20" in page
     assert Application.objects.get().reference in page
+    assert "Autonomy" in page  # the area by name, not its slug
+
+
+def test_staff_remove_and_add_a_pair_on_the_proposal_page(client, setting):
+    for _ in range(4):
+        make_reviewer("autonomy")
+    run = AssignmentRun.objects.create(programme=setting["programme"], created_by=setting["manager"])
+    run_assignment(run_id=run.pk)
+    run.refresh_from_db()
+    app_id, rev_id = run.proposal["pairs"][0]
+    client.force_login(setting["manager"])
+    url = reverse("reviews:run_edit", args=[run.pk])
+
+    removed = client.post(url, {"action": "remove", "application": app_id, "reviewer": rev_id})
+    run.refresh_from_db()
+    after_remove = list(run.proposal["pairs"])
+    added = client.post(url, {"action": "add", "application": app_id, "reviewer": rev_id})
+    run.refresh_from_db()
+
+    assert removed.status_code == added.status_code == 302
+    assert [app_id, rev_id] not in after_remove
+    assert [app_id, rev_id] in run.proposal["pairs"]
+    assert run.proposal["edited"] is True
+    page = client.get(reverse("reviews:run_detail", args=[run.pk])).content.decode()
+    assert "after your edits" in page
