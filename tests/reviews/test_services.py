@@ -347,3 +347,22 @@ def test_withdrawn_assignment_is_final(setting):
         services.assignment_withdraw(assignment=assignment, reason="Again.", by=setting["manager"])
     assert assignment.withdrawal_reason == "Reassigned."
     assert assignment.withdrawn_at <= timezone.now()
+
+
+def test_a_revoked_invitation_is_not_delivered_and_cannot_be_accepted(setting):
+    invitation = services.invitation_create(email="expert@example.org", by=setting["manager"])
+    invitee = UserFactory(email="expert@example.org")
+
+    services.invitation_revoke(invitation=invitation, by=setting["manager"])
+
+    assert Message.objects.get(key__startswith=f"reviewer-invitation:{invitation.pk}:").state == "cancelled"
+    with pytest.raises(services.ReviewError, match="expired or has already been used"):
+        services.invitation_accept(
+            invitation=invitation,
+            by=invitee,
+            nation="PT",
+            affiliation_type="academia",
+            affiliation="",
+            max_load=5,
+            areas=[],
+        )
