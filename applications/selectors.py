@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from accounts.permissions import is_programme_manager
-from applications.enums import COUNTS_AGAINST_LIMIT, ApplicationStatus
+from applications.enums import COUNTS_AGAINST_LIMIT, DECISIONS, ApplicationStatus
 from applications.models import Application, Attachment, Invitation, Membership, Organisation
 from challenges.models import Challenge, Programme
 from notifications.reminders import ReminderPlan
@@ -293,3 +293,116 @@ def draft_reminders_due(*, now: datetime, drafts: QuerySet[Application] | None =
                     )
                 )
     return due
+
+
+# --- The Allied ministries' API (DESIGN §9) -------------------------------------------------------
+
+# What the API shows of an application, to ministries and staff: a ministry's serializer
+# reads the first group only; staff's adds the second. The rest stays in the database.
+API_FIELDS = (
+    "reference",
+    "status",
+    "nation",
+    "submitted_at",
+    "withdrawn_at",
+    "updated_at",
+    "organisation__name",
+    "challenge__slug",
+    "challenge__title",
+    "programme__slug",
+)
+API_STAFF_FIELDS = ("title", "trl", "funding_requested_eur", "eligibility")
+
+
+def application_list_received(*, nation: str | None = None) -> QuerySet[Application]:
+    """Applications that were submitted (they have a reference), newest submission first.
+
+    `nation` is a ministry's scope (DESIGN §4): only the applications of organisations
+    headquartered in that nation, by the nation frozen at submission. None is every
+    nation, for staff. Drafts never leave the portal: they are the applicant's work in
+    progress, and have no reference to be asked for by.
+    """
+    applications = Application.objects.filter(reference__isnull=False)
+    if nation is not None:
+        applications = applications.filter(nation=nation)
+    return (
+        applications.select_related("organisation", "challenge", "programme")
+        .only(*API_FIELDS, *API_STAFF_FIELDS)
+        .order_by(F("submitted_at").desc(nulls_last=True), "-id")
+    )
+
+
+@dataclass(frozen=True)
+class OutcomeCounts:
+    """How many applications of one group (a nation, a challenge) were received and decided."""
+
+    received: int
+    selected: int
+    reserve: int
+    rejected: int
+
+    @property
+    def selection_rate(self) -> float | None:
+        """Selected out of received, or None before any are received."""
+        return round(self.selected / self.received, 4) if self.received else None
+
+
+@dataclass(frozen=True)
+class ProgrammeStatistics:
+    """Aggregate figures of one programme, with no personal data: counts only."""
+
+    received: int
+    by_status: dict[str, int]  # every status but draft, zeros included
+    by_nation: dict[str, OutcomeCounts]  # nation code -> counts, nations with applications only
+    by_challenge: list[tuple[str, str, OutcomeCounts]]  # (slug, title, counts), in the programme's order
+    by_trl: dict[int | None, int]  # TRL -> received; None for no TRL given
+    decisions_released: bool  # any application selected, on the reserve list or rejected
+
+    @property
+    def selected(self) -> int:
+        return self.by_status[ApplicationStatus.SELECTED]
+
+    @property
+    def selection_rate(self) -> float | None:
+        return round(self.selected / self.received, 4) if self.received else None
+
+
+def _outcome_counts() -> dict[str, Count]:
+    return {
+        "received": Count("id"),
+        "selected": Count("id", filter=Q(status=ApplicationStatus.SELECTED)),
+        "reserve": Count("id", filter=Q(status=ApplicationStatus.RESERVE)),
+        "rejected": Count("id", filter=Q(status=ApplicationStatus.REJECTED)),
+    }
+
+
+def programme_statistics(*, programme: Programme) -> ProgrammeStatistics:
+    """Counts by status, nation, challenge and TRL of the applications received in
+    `programme` (drafts are not applications yet), with selection rates.
+
+    Computed by PostgreSQL in four GROUP BY queries, whatever the number of
+    applications, nations or challenges; each reads the (programme, ...) indexes.
+    """
+    received = Application.objects.filter(programme=programme).received().order_by()
+    statuses = dict(received.values_list("status").annotate(count=Count("id")))
+    by_status = {status.value: statuses.get(status.value, 0) for status in ApplicationStatus if status != "draft"}
+    by_nation = {
+        row.pop("nation"): OutcomeCounts(**row)
+        for row in received.values("nation").annotate(**_outcome_counts()).order_by("nation")
+    }
+    by_challenge = [
+        (row.pop("challenge__slug"), row.pop("challenge__title"), OutcomeCounts(**row))
+        # Ordering by the challenge's display order adds it to the GROUP BY: one row a challenge still.
+        for row in received.values("challenge__slug", "challenge__title")
+        .annotate(**_outcome_counts())
+        .order_by("challenge__order", "challenge__title")
+    ]
+    by_trl = dict(received.values_list("trl").annotate(count=Count("id")).order_by("trl"))
+    return ProgrammeStatistics(
+        received=sum(by_status.values()),
+        by_status=by_status,
+        by_nation=by_nation,
+        by_challenge=by_challenge,
+        by_trl=by_trl,
+        decisions_released=any(by_status[status] for status in DECISIONS),
+    )

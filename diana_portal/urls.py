@@ -24,3 +24,7 @@ urlpatterns = [
     path("sites/", include("sites.urls")),
     path("api/", include("api.urls")),
 ]
+
+# JSON under /api/, the portal's pages elsewhere (api.errors).
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"
