@@ -177,7 +177,7 @@ class AuditEvent(models.Model):
 # --- API tokens (DESIGN §9) --------------------------------------------------------------
 
 # What every token starts with: scanners (GitHub's, a mail gateway's) can recognise a leaked one.
-API_TOKEN_MARK = "diana_"
+API_TOKEN_MARK = "diana_"  # noqa: S105 - a public marker, not a secret
 # The visible prefix: the mark and the first characters of the secret. Enough to tell a
 # ministry's tokens apart in a list; far too little to guess the rest (~240 more bits).
 API_TOKEN_PREFIX_LENGTH = len(API_TOKEN_MARK) + 8

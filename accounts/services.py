@@ -92,18 +92,17 @@ def api_token_hash(key: str) -> str:
 
 
 @transaction.atomic
-def api_token_issue(
-    *, nation: str, name: str, days: int = API_TOKEN_DAYS_DEFAULT, by: User | None
-) -> IssuedToken:
+def api_token_issue(*, nation: str, name: str, days: int = API_TOKEN_DAYS_DEFAULT, by: User | None) -> IssuedToken:
     """Issue a bearer token for a ministry of `nation` (an Ally), valid for `days`.
 
     Returns the key, which the caller shows once: only its SHA-256 is stored.
     `by` is None for the command line and the demo."""
     nation, name = nation.strip().upper(), " ".join(name.split())
     if not Ally.objects.filter(code=nation).exists():
-        raise ApiTokenError(_("%(nation)s is not a NATO Ally: give the two-letter code of an Ally, such as PL.") % {
-            "nation": nation or "''"
-        })
+        raise ApiTokenError(
+            _("%(nation)s is not a NATO Ally: give the two-letter code of an Ally, such as PL.")
+            % {"nation": nation or "''"}
+        )
     if not name:
         raise ApiTokenError(_("Give the token a name that says who holds it, such as “Polish MoD”."))
     if len(name) > ApiToken._meta.get_field("name").max_length:

@@ -21,7 +21,9 @@ class ChallengeFilter(django_filters.FilterSet):
     area = django_filters.CharFilter(
         field_name="technology_areas__slug", help_text=_("A technology area's slug, e.g. quantum.")
     )
-    trl = django_filters.NumberFilter(method="filter_trl", help_text=_("Challenges whose TRL range accepts this level."))
+    trl = django_filters.NumberFilter(
+        method="filter_trl", help_text=_("Challenges whose TRL range accepts this level.")
+    )
 
     class Meta:
         model = Challenge

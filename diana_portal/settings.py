@@ -284,6 +284,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 
 # --- REST API --------------------------------------------------------------------------------
 
+
 def _throttle_rate() -> str:
     """API_THROTTLE_RATE: requests a client may make per second, minute, hour or day ("600/min")."""
     rate = env_str("API_THROTTLE_RATE", "600/min")

@@ -8,55 +8,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_reviewer_affiliation_type_and_active'),
+        ("accounts", "0004_reviewer_affiliation_type_and_active"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='Who holds it, e.g. “Polish MoD”.', max_length=200, verbose_name='name')),
-                ('nation', django_countries.fields.CountryField(help_text='The ministry sees the applications of this nation only.', max_length=2, verbose_name='nation')),
-                ('prefix', models.CharField(db_index=True, max_length=14, verbose_name='prefix')),
-                ('key_hash', models.CharField(max_length=64, unique=True, verbose_name='SHA-256 of the token')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('expires_at', models.DateTimeField(verbose_name='expires at')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used at')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='revoked by')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(help_text="Who holds it, e.g. “Polish MoD”.", max_length=200, verbose_name="name"),
+                ),
+                (
+                    "nation",
+                    django_countries.fields.CountryField(
+                        help_text="The ministry sees the applications of this nation only.",
+                        max_length=2,
+                        verbose_name="nation",
+                    ),
+                ),
+                ("prefix", models.CharField(db_index=True, max_length=14, verbose_name="prefix")),
+                ("key_hash", models.CharField(max_length=64, unique=True, verbose_name="SHA-256 of the token")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="created at")),
+                ("expires_at", models.DateTimeField(verbose_name="expires at")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked at")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="last used at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="revoked by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API token',
-                'verbose_name_plural': 'API tokens',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "API token",
+                "verbose_name_plural": "API tokens",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ApiRead',
+            name="ApiRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('method', models.CharField(max_length=10, verbose_name='method')),
-                ('path', models.CharField(max_length=500, verbose_name='path')),
-                ('status', models.PositiveSmallIntegerField(verbose_name='status')),
-                ('token', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reads', to='accounts.apitoken', verbose_name='token')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
+                ("method", models.CharField(max_length=10, verbose_name="method")),
+                ("path", models.CharField(max_length=500, verbose_name="path")),
+                ("status", models.PositiveSmallIntegerField(verbose_name="status")),
+                (
+                    "token",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reads",
+                        to="accounts.apitoken",
+                        verbose_name="token",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API read',
-                'verbose_name_plural': 'API reads',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "API read",
+                "verbose_name_plural": "API reads",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='apitoken',
-            constraint=models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('created_at'))), name='api_token_expires_after_creation'),
+            model_name="apitoken",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("expires_at__gt", models.F("created_at"))), name="api_token_expires_after_creation"
+            ),
         ),
         migrations.AddIndex(
-            model_name='apiread',
-            index=models.Index(fields=['token', 'at'], name='api_read_token_at_idx'),
+            model_name="apiread",
+            index=models.Index(fields=["token", "at"], name="api_read_token_at_idx"),
         ),
     ]

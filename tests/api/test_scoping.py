@@ -34,12 +34,22 @@ def expected(world: World) -> list[tuple[str, str | None, dict[str, tuple[int, s
         (
             f"/api/v1/programmes/{p}/stats/",
             "programme",
-            {"anonymous": unauthorised, "ministry PL": (200, {p}), "ministry DE": (200, {p}), "staff": (200, {p})},
+            {
+                "anonymous": unauthorised,
+                "ministry PL": (200, {p}),
+                "ministry DE": (200, {p}),
+                "staff": (200, {p}),
+            },
         ),
         (
             f"/api/v1/programmes/{hidden}/stats/",
             "programme",
-            {"anonymous": unauthorised, "ministry PL": (404, None), "ministry DE": (404, None), "staff": (200, {hidden})},
+            {
+                "anonymous": unauthorised,
+                "ministry PL": (404, None),
+                "ministry DE": (404, None),
+                "staff": (200, {hidden}),
+            },
         ),
         (
             "/api/v1/challenges/",
@@ -62,12 +72,22 @@ def expected(world: World) -> list[tuple[str, str | None, dict[str, tuple[int, s
         (
             f"/api/v1/applications/{pl_one}/",
             "reference",
-            {"anonymous": unauthorised, "ministry PL": (200, {pl_one}), "ministry DE": (404, None), "staff": (200, {pl_one})},
+            {
+                "anonymous": unauthorised,
+                "ministry PL": (200, {pl_one}),
+                "ministry DE": (404, None),
+                "staff": (200, {pl_one}),
+            },
         ),
         (
             f"/api/v1/applications/{de_one}/",
             "reference",
-            {"anonymous": unauthorised, "ministry PL": (404, None), "ministry DE": (200, {de_one}), "staff": (200, {de_one})},
+            {
+                "anonymous": unauthorised,
+                "ministry PL": (404, None),
+                "ministry DE": (200, {de_one}),
+                "staff": (200, {de_one}),
+            },
         ),
         (
             f"/api/v1/applications/{world.other[0].reference}/",
@@ -82,7 +102,12 @@ def expected(world: World) -> list[tuple[str, str | None, dict[str, tuple[int, s
         (
             "/api/v1/applications/DIANA-2026-99999/",
             None,
-            {"anonymous": unauthorised, "ministry PL": (404, None), "ministry DE": (404, None), "staff": (404, None)},
+            {
+                "anonymous": unauthorised,
+                "ministry PL": (404, None),
+                "ministry DE": (404, None),
+                "staff": (404, None),
+            },
         ),
     ]
 
