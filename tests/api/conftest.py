@@ -15,7 +15,7 @@ from accounts.enums import Role
 from accounts.services import api_token_issue
 from applications.enums import ApplicationStatus, Eligibility
 from applications.models import Application
-from challenges.models import Challenge, Programme
+from challenges.models import Challenge, Programme, TechnologyArea
 from tests.applications.factories import ApplicationFactory, ChallengeFactory, OrganisationFactory, ProgrammeFactory
 from tests.factories import make_user
 
@@ -59,6 +59,7 @@ def world(db) -> World:
     first = ChallengeFactory(programme=programme, slug="energy", title="Energy resilience", order=1)
     second = ChallengeFactory(programme=programme, slug="sensing", title="Sensing", order=2, trl_min=2, trl_max=5)
     hidden_challenge = ChallengeFactory(programme=hidden, slug="secret", title="Held back")
+    second.technology_areas.set([TechnologyArea.objects.get(slug="quantum")])  # a reference row (migration)
     pl = [
         received(first, "PL", 1),
         received(second, "PL", 2, S.SELECTED, trl=4),
