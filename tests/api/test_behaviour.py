@@ -248,3 +248,19 @@ def test_statistics_of_a_programme_with_no_applications(world, api_clients):
     assert body["selection_rate"] is None
     assert body["decisions_released"] is False
     assert body["by_nation"] == body["by_challenge"] == body["by_trl"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        ("submitted_after=1476-02-26T02:13:58%2B17:52", 6),  # beyond PostgreSQL's ±15:59 offsets
+        ("submitted_after=0001-01-01T00:00:00%2B10:00", 6),  # before year 1 in UTC
+        ("submitted_before=9999-12-31T23:00:00-10:00", 6),  # after year 9999 in UTC
+        ("submitted_before=2000-01-01T00:00:00Z", 0),
+    ],
+)
+def test_any_iso_instant_filters_without_error(world, api_clients, query, count):
+    response = api_clients["staff"].get(f"/api/v1/applications/?{query}")
+
+    assert response.status_code == 200
+    assert response.json()["count"] == count
