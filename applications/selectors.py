@@ -5,10 +5,11 @@ in `applications.permissions`; tests/applications/test_permissions.py checks tha
 the two agree for owners, members, outsiders and every role.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -376,6 +377,12 @@ def _outcome_counts() -> dict[str, Count]:
     }
 
 
+def _outcome(row: Mapping[str, Any]) -> OutcomeCounts:
+    return OutcomeCounts(
+        received=row["received"], selected=row["selected"], reserve=row["reserve"], rejected=row["rejected"]
+    )
+
+
 def programme_statistics(*, programme: Programme) -> ProgrammeStatistics:
     """Counts by status, nation, challenge and TRL of the applications received in
     `programme` (drafts are not applications yet), with selection rates.
@@ -387,11 +394,11 @@ def programme_statistics(*, programme: Programme) -> ProgrammeStatistics:
     statuses = dict(received.values_list("status").annotate(count=Count("id")))
     by_status = {status.value: statuses.get(status.value, 0) for status in ApplicationStatus if status != "draft"}
     by_nation = {
-        row.pop("nation"): OutcomeCounts(**row)
+        row["nation"]: _outcome(row)
         for row in received.values("nation").annotate(**_outcome_counts()).order_by("nation")
     }
     by_challenge = [
-        (row.pop("challenge__slug"), row.pop("challenge__title"), OutcomeCounts(**row))
+        (row["challenge__slug"], row["challenge__title"], _outcome(row))
         # Ordering by the challenge's display order adds it to the GROUP BY: one row a challenge still.
         for row in received.values("challenge__slug", "challenge__title")
         .annotate(**_outcome_counts())

@@ -287,7 +287,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 
 def _throttle_rate() -> str:
     """API_THROTTLE_RATE: requests a client may make per second, minute, hour or day ("600/min")."""
-    rate = env_str("API_THROTTLE_RATE", "600/min")
+    rate = env_str("API_THROTTLE_RATE") or "600/min"
     number, _slash, period = rate.partition("/")
     if not number.isdigit() or int(number) < 1 or period not in {"sec", "min", "hour", "day"}:
         raise ConfigError(f"API_THROTTLE_RATE={rate!r} is not a rate: write it as 600/min (sec, min, hour or day).")

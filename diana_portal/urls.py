@@ -19,6 +19,7 @@ urlpatterns = [
     path("", challenge_views.home, name="home"),
     path("", include("challenges.urls")),
     path("", include("notifications.urls")),
+    path("", include("accounts.urls")),
     path("applications/", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
     path("sites/", include("sites.urls")),
