@@ -70,8 +70,8 @@ def demo_user(*, email: str, full_name: str, nation: str = "") -> User:
 # run issues a fresh one at each start (demo_api_token_renew) and revokes the one before,
 # so exactly one demo token is live, its secret exists only in that terminal, and the
 # whole life of a token (issue, use, revoke) runs through the real services.
-DEMO_API_TOKEN_NAME = "Department of National Defence (Canada), demo"
-DEMO_API_TOKEN_NATION = "CA"  # the demo ministry's nation (DEMO_LOGINS)
+DEMO_MINISTRY_NAME = "Department of National Defence (Canada), demo"
+DEMO_MINISTRY_NATION = "CA"  # the demo ministry's nation (DEMO_LOGINS)
 DEMO_API_TOKEN_DAYS = 30
 
 # Other ministries' tokens, so that the staff page shows tokens in every state. Their
@@ -96,6 +96,6 @@ def _seed_other_ministries_tokens() -> int:
 @transaction.atomic
 def demo_api_token_renew() -> IssuedToken:
     """Revoke the demo ministry's live tokens and issue a new one: `make run` prints it."""
-    for token in ApiToken.objects.filter(name=DEMO_API_TOKEN_NAME, revoked_at__isnull=True):
+    for token in ApiToken.objects.filter(name=DEMO_MINISTRY_NAME, revoked_at__isnull=True):
         api_token_revoke(token=token, by=None)
-    return api_token_issue(nation=DEMO_API_TOKEN_NATION, name=DEMO_API_TOKEN_NAME, days=DEMO_API_TOKEN_DAYS, by=None)
+    return api_token_issue(nation=DEMO_MINISTRY_NATION, name=DEMO_MINISTRY_NAME, days=DEMO_API_TOKEN_DAYS, by=None)

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from accounts.demo import DEMO_API_TOKEN_NAME, OTHER_MINISTRIES_TOKENS, demo_api_token_renew, seed
+from accounts.demo import DEMO_MINISTRY_NAME, OTHER_MINISTRIES_TOKENS, demo_api_token_renew, seed
 from accounts.models import ApiToken
 from diana_portal.management.commands.runportal import api_token_banner
 from tests.api.conftest import received
@@ -19,7 +19,7 @@ def test_renewing_revokes_the_previous_demo_token():
     first.token.refresh_from_db()
     assert first.token.is_revoked
     assert second.token.is_live()
-    assert ApiToken.objects.filter(name=DEMO_API_TOKEN_NAME, revoked_at__isnull=True).get() == second.token
+    assert ApiToken.objects.filter(name=DEMO_MINISTRY_NAME, revoked_at__isnull=True).get() == second.token
     assert Client(HTTP_AUTHORIZATION=f"Bearer {first.key}").get("/api/v1/programmes/").status_code == 401
 
 
@@ -34,7 +34,7 @@ def test_banner_curl_line_lists_the_demo_nations_applications():
     expires = f"{issued.token.expires_at:%Y-%m-%d %H:%M}"
     assert banner == (
         "  API for Allied ministries: http://127.0.0.1:8000/api/docs/\n"
-        f"    Demo token of {DEMO_API_TOKEN_NAME} (nation CA), new at each start, valid until {expires} UTC:\n"
+        f"    Demo token of {DEMO_MINISTRY_NAME} (nation CA), new at each start, valid until {expires} UTC:\n"
         f'    curl -H "Authorization: Bearer {issued.key}" http://127.0.0.1:8000/api/v1/applications/\n'
         f'    curl -H "Authorization: Bearer {issued.key}" http://127.0.0.1:8000/api/v1/programmes/diana-2026/stats/\n'
     )
@@ -50,5 +50,5 @@ def test_seed_gives_the_other_ministries_tokens_once():
     seed(lambda line: None)
     seed(lambda line: None)
 
-    tokens = ApiToken.objects.exclude(name=DEMO_API_TOKEN_NAME)
+    tokens = ApiToken.objects.exclude(name=DEMO_MINISTRY_NAME)
     assert sorted((t.name, t.nation.code, t.is_revoked) for t in tokens) == sorted(OTHER_MINISTRIES_TOKENS)
