@@ -71,7 +71,8 @@ class OutcomeCountsSerializer(serializers.Serializer):
     reserve = serializers.IntegerField()
     rejected = serializers.IntegerField()
     selection_rate = serializers.FloatField(
-        allow_null=True, help_text=_("Selected out of received, 0 to 1; null when none were received.")
+        allow_null=True,
+        help_text=_("Selected out of received, 0 to 1; null until the decisions are released, or if none received."),
     )
 
 

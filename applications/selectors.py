@@ -333,6 +333,12 @@ def application_list_received(*, nation: str | None = None) -> QuerySet[Applicat
     )
 
 
+def _rate(selected: int, received: int, released: bool) -> float | None:
+    """Selected out of received. None before the decisions are released: a rate of 0
+    then would read as "nobody was selected", where nobody has been decided yet."""
+    return round(selected / received, 4) if released and received else None
+
+
 @dataclass(frozen=True)
 class OutcomeCounts:
     """How many applications of one group (a nation, a challenge) were received and decided."""
@@ -341,11 +347,7 @@ class OutcomeCounts:
     selected: int
     reserve: int
     rejected: int
-
-    @property
-    def selection_rate(self) -> float | None:
-        """Selected out of received, or None before any are received."""
-        return round(self.selected / self.received, 4) if self.received else None
+    selection_rate: float | None
 
 
 @dataclass(frozen=True)
@@ -365,7 +367,7 @@ class ProgrammeStatistics:
 
     @property
     def selection_rate(self) -> float | None:
-        return round(self.selected / self.received, 4) if self.received else None
+        return _rate(self.selected, self.received, self.decisions_released)
 
 
 def _outcome_counts() -> dict[str, Count]:
@@ -377,9 +379,13 @@ def _outcome_counts() -> dict[str, Count]:
     }
 
 
-def _outcome(row: Mapping[str, Any]) -> OutcomeCounts:
+def _outcome(row: Mapping[str, Any], released: bool) -> OutcomeCounts:
     return OutcomeCounts(
-        received=row["received"], selected=row["selected"], reserve=row["reserve"], rejected=row["rejected"]
+        received=row["received"],
+        selected=row["selected"],
+        reserve=row["reserve"],
+        rejected=row["rejected"],
+        selection_rate=_rate(row["selected"], row["received"], released),
     )
 
 
@@ -393,12 +399,13 @@ def programme_statistics(*, programme: Programme) -> ProgrammeStatistics:
     received = Application.objects.filter(programme=programme).received().order_by()
     statuses = dict(received.values_list("status").annotate(count=Count("id")))
     by_status = {status.value: statuses.get(status.value, 0) for status in ApplicationStatus if status != "draft"}
+    released = any(by_status[status] for status in DECISIONS)
     by_nation = {
-        row["nation"]: _outcome(row)
+        row["nation"]: _outcome(row, released)
         for row in received.values("nation").annotate(**_outcome_counts()).order_by("nation")
     }
     by_challenge = [
-        (row["challenge__slug"], row["challenge__title"], _outcome(row))
+        (row["challenge__slug"], row["challenge__title"], _outcome(row, released))
         # Ordering by the challenge's display order adds it to the GROUP BY: one row a challenge still.
         for row in received.values("challenge__slug", "challenge__title")
         .annotate(**_outcome_counts())
@@ -411,5 +418,5 @@ def programme_statistics(*, programme: Programme) -> ProgrammeStatistics:
         by_nation=by_nation,
         by_challenge=by_challenge,
         by_trl=by_trl,
-        decisions_released=any(by_status[status] for status in DECISIONS),
+        decisions_released=released,
     )

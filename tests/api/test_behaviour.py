@@ -264,3 +264,15 @@ def test_any_iso_instant_filters_without_error(world, api_clients, query, count)
 
     assert response.status_code == 200
     assert response.json()["count"] == count
+
+
+def test_selection_rates_are_null_until_decisions_are_released(world, api_clients):
+    Application.objects.filter(status__in=["selected", "reserve", "rejected"]).update(status="in_review")
+
+    body = api_clients["ministry PL"].get(f"/api/v1/programmes/{world.programme.slug}/stats/").json()
+
+    assert body["decisions_released"] is False
+    assert body["selected"] == 0
+    assert body["selection_rate"] is None
+    assert {row["nation"]: row["selection_rate"] for row in body["by_nation"]} == {"DE": None, "NO": None, "PL": None}
+    assert [row["selection_rate"] for row in body["by_challenge"]] == [None, None]
