@@ -9,7 +9,10 @@ from accounts.services import api_token_hash
 def api_token_by_key(*, key: str) -> ApiToken | None:
     """The token whose secret is `key`, live or not (the caller says why it is refused).
     One indexed lookup by the hash: the secret is never compared in Python."""
-    return ApiToken.objects.filter(key_hash=api_token_hash(key)).first()
+    try:
+        return ApiToken.objects.get(key_hash=api_token_hash(key))
+    except ApiToken.DoesNotExist:
+        return None
 
 
 def api_token_list() -> QuerySet[ApiToken]:

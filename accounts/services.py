@@ -161,5 +161,5 @@ def api_token_touch(*, token: ApiToken, now: datetime) -> None:
 
 
 def api_read_record(*, token: ApiToken, method: str, path: str, status: int, at: datetime) -> None:
-    """The audit of one ministry request (DESIGN §9): one INSERT, outside any transaction."""
+    """The audit of one ministry request (DESIGN §9): one INSERT, in autocommit."""
     ApiRead.objects.create(token_id=token.pk, at=at, method=method[:10], path=path[:500], status=status)

@@ -2,14 +2,16 @@
 
 Not DRF's SimpleRateThrottle: it keeps every request's time in one cache entry that
 each request reads and rewrites, which grows with the rate and loses counts when two
-workers write at once. An INCR counter per fixed window is atomic and constant-size;
-a client may burst up to twice the rate across a window's edge, which is acceptable.
+workers write at once. Here a counter per client and fixed window is incremented
+atomically, in one round trip (INCR and EXPIRE in a pipeline); a client may burst up to
+twice the rate across a window's edge, which is acceptable.
 """
 
 import time
+from functools import cache
 
+import redis
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
 from api.permissions import ministry_token
@@ -22,6 +24,12 @@ def _rate() -> tuple[int, int]:
     return int(number), PERIODS[period]
 
 
+@cache
+def _redis(url: str) -> redis.Redis:
+    # One connection pool per process (and per URL, for tests that change it).
+    return redis.Redis.from_url(url)
+
+
 class ApiClientThrottle(BaseThrottle):
     """Per token for ministries, per person for staff, per address for anonymous callers."""
 
@@ -30,14 +38,12 @@ class ApiClientThrottle(BaseThrottle):
         now = time.time()
         window = int(now // period)
         self.retry_after = max(1, int((window + 1) * period - now) + 1)
-        key = f"api-throttle:{self._client(request)}:{period}:{window}"
-        # add() only creates the key (with its expiry) when it is missing; incr() is atomic.
-        cache.add(key, 0, timeout=period + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between the two calls: this request opens the window
-            cache.set(key, 1, timeout=period + 1)
-            count = 1
+        # The cache's key prefix keeps parallel test runs (and portals sharing a Redis) apart.
+        key = f"{settings.CACHES['default']['KEY_PREFIX']}:api-throttle:{self._client(request)}:{period}:{window}"
+        pipeline = _redis(settings.REDIS_URL).pipeline(transaction=False)
+        pipeline.incr(key)
+        pipeline.expire(key, period + 1, nx=True)
+        count, _expiry_set = pipeline.execute()
         return count <= limit
 
     def wait(self) -> float:

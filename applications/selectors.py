@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -300,37 +301,35 @@ def draft_reminders_due(*, now: datetime, drafts: QuerySet[Application] | None =
 
 # What the API shows of an application, to ministries and staff: a ministry's serializer
 # reads the first group only; staff's adds the second. The rest stays in the database.
-API_FIELDS = (
-    "reference",
-    "status",
-    "nation",
-    "submitted_at",
-    "withdrawn_at",
-    "updated_at",
-    "organisation__name",
-    "challenge__slug",
-    "challenge__title",
-    "programme__slug",
-)
+API_FIELDS = ("reference", "status", "nation", "submitted_at", "withdrawn_at", "updated_at")
+API_RELATED_FIELDS = {
+    "organisation_name": F("organisation__name"),
+    "programme_slug": F("programme__slug"),
+    "challenge_slug": F("challenge__slug"),
+    "challenge_title": F("challenge__title"),
+}
 API_STAFF_FIELDS = ("title", "trl", "funding_requested_eur", "eligibility")
 
 
-def application_list_received(*, nation: str | None = None) -> QuerySet[Application]:
-    """Applications that were submitted (they have a reference), newest submission first.
+def application_list_received(*, nation: str | None = None) -> QuerySet[Application, dict[str, Any]]:
+    """Applications that were submitted (they have a reference), newest submission first,
+    as rows of API_FIELDS, plus API_STAFF_FIELDS when `nation` is None.
 
     `nation` is a ministry's scope (DESIGN §4): only the applications of organisations
     headquartered in that nation, by the nation frozen at submission. None is every
     nation, for staff. Drafts never leave the portal: they are the applicant's work in
     progress, and have no reference to be asked for by.
+
+    Rows rather than model instances: a page of 200 is built five times faster, and
+    the API reads nothing else (bench/api_load.py).
     """
     applications = Application.objects.filter(reference__isnull=False)
+    fields: tuple[str, ...] = API_FIELDS
     if nation is not None:
         applications = applications.filter(nation=nation)
-    return (
-        applications.select_related("organisation", "challenge", "programme")
-        .only(*API_FIELDS, *API_STAFF_FIELDS)
-        .order_by(F("submitted_at").desc(nulls_last=True), "-id")
-    )
+    else:
+        fields = API_FIELDS + API_STAFF_FIELDS
+    return applications.order_by(F("submitted_at").desc(nulls_last=True), "-id").values(*fields, **API_RELATED_FIELDS)
 
 
 def _rate(selected: int, received: int, released: bool) -> float | None:
@@ -370,53 +369,65 @@ class ProgrammeStatistics:
         return _rate(self.selected, self.received, self.decisions_released)
 
 
-def _outcome_counts() -> dict[str, Count]:
-    return {
-        "received": Count("id"),
-        "selected": Count("id", filter=Q(status=ApplicationStatus.SELECTED)),
-        "reserve": Count("id", filter=Q(status=ApplicationStatus.RESERVE)),
-        "rejected": Count("id", filter=Q(status=ApplicationStatus.REJECTED)),
-    }
-
-
-def _outcome(row: Mapping[str, Any], released: bool) -> OutcomeCounts:
+def _outcome(counts: Mapping[str, int], released: bool) -> OutcomeCounts:
+    received, selected = sum(counts.values()), counts.get(ApplicationStatus.SELECTED, 0)
     return OutcomeCounts(
-        received=row["received"],
-        selected=row["selected"],
-        reserve=row["reserve"],
-        rejected=row["rejected"],
-        selection_rate=_rate(row["selected"], row["received"], released),
+        received=received,
+        selected=selected,
+        reserve=counts.get(ApplicationStatus.RESERVE, 0),
+        rejected=counts.get(ApplicationStatus.REJECTED, 0),
+        selection_rate=_rate(selected, received, released),
     )
+
+
+# One pass over the programme's applications gives every count at once: PostgreSQL's
+# GROUPING SETS, which the ORM cannot express. GROUPING(col) is 1 in the rows of the
+# sets that leave `col` out, so each row says which breakdown it belongs to.
+STATISTICS_SQL = """
+    SELECT nation, challenge_id, trl, status,
+           GROUPING(nation) AS all_nations, GROUPING(challenge_id) AS all_challenges, GROUPING(trl) AS all_trls,
+           COUNT(*)
+      FROM {table}
+     WHERE programme_id = %s AND status <> %s
+     GROUP BY GROUPING SETS ((nation, status), (challenge_id, status), (trl), (status))
+"""
 
 
 def programme_statistics(*, programme: Programme) -> ProgrammeStatistics:
     """Counts by status, nation, challenge and TRL of the applications received in
     `programme` (drafts are not applications yet), with selection rates.
 
-    Computed by PostgreSQL in four GROUP BY queries, whatever the number of
-    applications, nations or challenges; each reads the (programme, ...) indexes.
+    Two queries whatever the number of applications, nations or challenges: one
+    pass over the programme's applications (the counts), and its challenges' names.
     """
-    received = Application.objects.filter(programme=programme).received().order_by()
-    statuses = dict(received.values_list("status").annotate(count=Count("id")))
+    statuses: dict[str, int] = {}
+    nations: dict[str, dict[str, int]] = {}
+    challenges: dict[int, dict[str, int]] = {}
+    by_trl: dict[int | None, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            STATISTICS_SQL.format(table=connection.ops.quote_name(Application._meta.db_table)),
+            [programme.pk, ApplicationStatus.DRAFT],
+        )
+        for nation, challenge_id, trl, status, all_nations, all_challenges, all_trls, count in cursor.fetchall():
+            if not all_nations:
+                nations.setdefault(nation, {})[status] = count
+            elif not all_challenges:
+                challenges.setdefault(challenge_id, {})[status] = count
+            elif not all_trls:
+                by_trl[trl] = count
+            else:
+                statuses[status] = count
     by_status = {status.value: statuses.get(status.value, 0) for status in ApplicationStatus if status != "draft"}
     released = any(by_status[status] for status in DECISIONS)
-    by_nation = {
-        row["nation"]: _outcome(row, released)
-        for row in received.values("nation").annotate(**_outcome_counts()).order_by("nation")
-    }
-    by_challenge = [
-        (row["challenge__slug"], row["challenge__title"], _outcome(row, released))
-        # Ordering by the challenge's display order adds it to the GROUP BY: one row a challenge still.
-        for row in received.values("challenge__slug", "challenge__title")
-        .annotate(**_outcome_counts())
-        .order_by("challenge__order", "challenge__title")
-    ]
-    by_trl = dict(received.values_list("trl").annotate(count=Count("id")).order_by("trl"))
+    names = (
+        Challenge.objects.filter(pk__in=challenges).order_by("order", "title", "id").values_list("pk", "slug", "title")
+    )
     return ProgrammeStatistics(
         received=sum(by_status.values()),
         by_status=by_status,
-        by_nation=by_nation,
-        by_challenge=by_challenge,
-        by_trl=by_trl,
+        by_nation={nation: _outcome(nations[nation], released) for nation in sorted(nations)},
+        by_challenge=[(slug, title, _outcome(challenges[pk], released)) for pk, slug, title in names],
+        by_trl=dict(sorted(by_trl.items(), key=lambda item: (item[0] is None, item[0] or 0))),
         decisions_released=released,
     )
