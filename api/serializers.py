@@ -94,6 +94,7 @@ class ProgrammeStatisticsSerializer(serializers.Serializer):
     """Counts only: no application, organisation or person can be told apart in them."""
 
     programme = serializers.SlugField()
+    computed_at = serializers.DateTimeField(help_text=_("When the figures were computed: at most a minute ago."))
     received = serializers.IntegerField(help_text=_("Applications submitted, whatever became of them."))
     selected = serializers.IntegerField()
     selection_rate = serializers.FloatField(allow_null=True)

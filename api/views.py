@@ -18,7 +18,7 @@ from api import serializers
 from api.filters import ApplicationFilter, ChallengeFilter, ProgrammeFilter
 from api.permissions import IsMinistryOrStaff, is_staff_request, ministry_token, nation_scope
 from api.schema import ERRORS_PRIVATE, ERRORS_PUBLIC, errors
-from applications.selectors import application_list_received, programme_statistics
+from applications.selectors import application_list_received, programme_statistics_recent
 from challenges.selectors import challenge_list_for_api, programme_list_for_api
 
 
@@ -72,7 +72,8 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         summary=_("Programme statistics"),
         description=_(
             "Counts of the applications received, by status, nation, challenge and TRL, and the selection "
-            "rates. Counts only: no personal data. For ministries and staff."
+            "rates. Counts only: no personal data. The figures are the same for every caller and are "
+            "computed at most once a minute (computed_at says when). For ministries and staff."
         ),
         filters=False,
         responses={200: serializers.ProgrammeStatisticsSerializer, **errors(*ERRORS_PRIVATE, 404)},
@@ -80,7 +81,7 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     @action(detail=True, permission_classes=[IsMinistryOrStaff], pagination_class=None, filter_backends=[])
     def stats(self, request, slug: str):
         programme = self.get_object()
-        stats = programme_statistics(programme=programme)
+        stats = programme_statistics_recent(programme=programme)
 
         def counts(item) -> dict:
             return {
@@ -94,6 +95,7 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         return Response(
             {
                 "programme": programme.slug,
+                "computed_at": stats.computed_at,
                 "received": stats.received,
                 "selected": stats.selected,
                 "selection_rate": stats.selection_rate,

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -353,6 +354,7 @@ class OutcomeCounts:
 class ProgrammeStatistics:
     """Aggregate figures of one programme, with no personal data: counts only."""
 
+    computed_at: datetime
     received: int
     by_status: dict[str, int]  # every status but draft, zeros included
     by_nation: dict[str, OutcomeCounts]  # nation code -> counts, nations with applications only
@@ -424,6 +426,7 @@ def programme_statistics(*, programme: Programme) -> ProgrammeStatistics:
         Challenge.objects.filter(pk__in=challenges).order_by("order", "title", "id").values_list("pk", "slug", "title")
     )
     return ProgrammeStatistics(
+        computed_at=timezone.now(),
         received=sum(by_status.values()),
         by_status=by_status,
         by_nation={nation: _outcome(nations[nation], released) for nation in sorted(nations)},
@@ -431,3 +434,19 @@ def programme_statistics(*, programme: Programme) -> ProgrammeStatistics:
         by_trl=dict(sorted(by_trl.items(), key=lambda item: (item[0] is None, item[0] or 0))),
         decisions_released=released,
     )
+
+
+# The figures are the same for every caller, and ministries poll them: computed at most
+# once a minute per programme, they cost one pass over the call whatever the number of
+# callers (bench/api_load.py). A decision released shows within the minute.
+STATISTICS_MAX_AGE_SECONDS = 60
+
+
+def programme_statistics_recent(*, programme: Programme) -> ProgrammeStatistics:
+    """programme_statistics, computed at most STATISTICS_MAX_AGE_SECONDS ago (Redis)."""
+    key = f"programme-statistics:{programme.pk}"
+    statistics = cache.get(key)
+    if statistics is None:
+        statistics = programme_statistics(programme=programme)
+        cache.set(key, statistics, timeout=STATISTICS_MAX_AGE_SECONDS)
+    return statistics

@@ -146,25 +146,26 @@ def _client_process(port: int, path: str, tokens: list[str], warm_up: float, sec
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine: list[float] = []
-        while (now := time.monotonic()) < end:
+        while time.monotonic() < end:
             began = time.perf_counter()
             try:
                 connection.request("GET", path, headers=headers)
                 response = connection.getresponse()
                 body = response.read()
-                status = response.status
-            except (OSError, http.client.HTTPException) as error:
+                status: int | str = response.status
+            except Exception as error:
                 status, body = type(error).__name__, b""
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            finished = time.monotonic()
+            if not start <= finished < end:
+                continue  # warm-up, or finished after the window
             elapsed = (time.perf_counter() - began) * 1000
-            if now < start:
-                continue  # warm-up
-            with lock:
-                if status == 200:
-                    mine.append(elapsed)
-                    sizes.append(len(body))
-                else:
+            if status == 200:
+                mine.append(elapsed)
+                sizes.append(len(body))
+            else:
+                with lock:
                     errors[str(status)] = errors.get(str(status), 0) + 1
         connection.close()
         with lock:

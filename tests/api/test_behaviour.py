@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -207,6 +208,8 @@ def test_challenge_filters(world):
 
 def test_statistics_count_every_received_application(world, api_clients):
     body = api_clients["ministry DE"].get(f"/api/v1/programmes/{world.programme.slug}/stats/").json()
+    computed_at = datetime.datetime.fromisoformat(body.pop("computed_at"))
+    assert abs(timezone.now() - computed_at) < datetime.timedelta(minutes=1)
 
     def counts(received, selected, reserve, rejected, rate):
         return {"received": received, "selected": selected, "reserve": reserve, "rejected": rejected,
@@ -276,3 +279,17 @@ def test_selection_rates_are_null_until_decisions_are_released(world, api_client
     assert body["selection_rate"] is None
     assert {row["nation"]: row["selection_rate"] for row in body["by_nation"]} == {"DE": None, "NO": None, "PL": None}
     assert [row["selection_rate"] for row in body["by_challenge"]] == [None, None]
+
+
+def test_statistics_are_computed_at_most_once_a_minute(world, api_clients):
+    path = f"/api/v1/programmes/{world.programme.slug}/stats/"
+    first = api_clients["ministry PL"].get(path).json()
+    Application.objects.filter(pk=world.pl[0].pk).update(status=ApplicationStatus.SELECTED)
+
+    within_the_minute = api_clients["ministry DE"].get(path).json()
+    cache.delete(f"programme-statistics:{world.programme.pk}")  # as the minute's expiry does
+    after = api_clients["ministry DE"].get(path).json()
+
+    assert within_the_minute == first
+    assert (first["selected"], after["selected"]) == (1, 2)
+    assert after["computed_at"] >= first["computed_at"]
