@@ -36,5 +36,6 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Programmes"), "challenges:staff_programme_list", STAFF, staff=True),
     NavItem(_("Applications received"), "applications:staff_index", STAFF, staff=True),
     NavItem(_("Outbox"), "notifications:outbox", STAFF, staff=True),
+    NavItem(_("API tokens"), "accounts:api_token_list", STAFF, staff=True),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN}), staff=True),
 ]

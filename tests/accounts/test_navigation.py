@@ -22,8 +22,8 @@ BAR = {
     Role.ADMIN: ["Home", "Challenges", "Messages"],
 }
 STAFF_MENU = {
-    Role.PROGRAMME_MANAGER: ["Programmes", "Applications received", "Outbox"],
-    Role.ADMIN: ["Programmes", "Applications received", "Outbox", "Administration"],
+    Role.PROGRAMME_MANAGER: ["Programmes", "Applications received", "Outbox", "API tokens"],
+    Role.ADMIN: ["Programmes", "Applications received", "Outbox", "API tokens", "Administration"],
 }
 
 
