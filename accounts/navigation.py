@@ -30,11 +30,16 @@ STAFF = frozenset({Role.PROGRAMME_MANAGER, Role.ADMIN})
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", EVERYONE),
     NavItem(_("Challenges"), "challenges:list", EVERYONE),
+    NavItem(_("Sites"), "sites:directory", EVERYONE),
     NavItem(_("My applications"), "applications:list", APPLICANT),
     NavItem(_("Organisations"), "applications:organisation_list", APPLICANT),
+    NavItem(_("Site preferences"), "sites:my_teams", APPLICANT),
+    NavItem(_("Site workspace"), "sites:workspace", frozenset({Role.SITE_MANAGER})),
     NavItem(_("Messages"), "notifications:inbox", SIGNED_IN),
     NavItem(_("Programmes"), "challenges:staff_programme_list", STAFF, staff=True),
     NavItem(_("Applications received"), "applications:staff_index", STAFF, staff=True),
+    NavItem(_("Site registry"), "sites:staff_site_list", STAFF, staff=True),
+    NavItem(_("Cohorts"), "sites:cohort_list", STAFF, staff=True),
     NavItem(_("Outbox"), "notifications:outbox", STAFF, staff=True),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN}), staff=True),
 ]

@@ -15,18 +15,19 @@ class CohortPhase(models.TextChoices):
 
 
 class CohortState(models.TextChoices):
-    """Where a cohort stands. Preferences are collected until the preference deadline;
-    allocation runs (and re-runs after declines) until the programme manager closes it."""
+    """Where a cohort stands. Teams rank sites until the preference deadline; the
+    allocation then runs (and re-runs after declines) until the programme manager
+    confirms the cohort, which then runs at its sites."""
 
     PREFERENCES = "preferences", _("Collecting preferences")
     ALLOCATING = "allocating", _("Allocating")
-    CLOSED = "closed", _("Closed")
+    CONFIRMED = "confirmed", _("Confirmed")
 
 
 COHORT_TRANSITIONS: dict[CohortState, frozenset[CohortState]] = {
     CohortState.PREFERENCES: frozenset({CohortState.ALLOCATING}),
-    CohortState.ALLOCATING: frozenset({CohortState.CLOSED}),
-    CohortState.CLOSED: frozenset(),
+    CohortState.ALLOCATING: frozenset({CohortState.CONFIRMED}),
+    CohortState.CONFIRMED: frozenset(),
 }
 
 
@@ -79,7 +80,11 @@ RUN_TRANSITIONS: dict[RunState, frozenset[RunState]] = {
 MAX_PREFERENCES = 5
 
 
-class TransitionError(Exception):
+class SitesError(Exception):
+    """A rule of the programme refused the change. str() is shown to the user."""
+
+
+class TransitionError(SitesError):
     """An illegal move of a state machine: a form error in HTML, 409 in the API."""
 
     def __init__(self, current: str, target: str, labels: type[models.TextChoices] = AllocationStatus):
@@ -115,7 +120,7 @@ AUDIT_ACTION_LABELS = {
     "site.deactivate": _("Site deactivated"),
     "cohort.build": _("Cohort built"),
     "cohort.update": _("Cohort edited"),
-    "cohort.close": _("Cohort closed"),
+    "cohort.confirm": _("Cohort confirmed"),
     "preferences.update": _("Site preferences saved"),
     "allocation_run.start": _("Allocation run started"),
     "allocation_run.approve": _("Allocation approved and offers sent"),
