@@ -395,7 +395,11 @@ def _answerable(allocation_id: int, *, by: User, lock_site: bool) -> Allocation:
         # queue on it, so the seat count below is read by one of them at a time.
         site_id = Allocation.objects.values_list("site_id", flat=True).get(pk=allocation_id)
         Site.objects.select_for_update().get(pk=site_id)
-    allocation = Allocation.objects.select_for_update().select_related("cohort", "site").get(pk=allocation_id)
+    # Only the allocation row here (of=self): the site row is locked above when capacity
+    # matters, and a decline must not queue behind every accept of the same site.
+    allocation = (
+        Allocation.objects.select_for_update(of=("self",)).select_related("cohort", "site").get(pk=allocation_id)
+    )
     if not allocation.site.managers.filter(pk=by.pk).exists():
         raise SitesError(_("Only a manager of this site can answer its offers."))
     if timezone.now() >= allocation.cohort.answer_deadline:
