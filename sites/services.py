@@ -369,6 +369,12 @@ def allocation_run_approve(*, run: AllocationRun, by: User) -> AllocationRun:
     site's managers are told through the outbox."""
     run = AllocationRun.objects.select_for_update().get(pk=run.pk)
     cohort = Cohort.objects.select_for_update().get(pk=run.cohort_id)
+    refusals = {
+        RunState.APPROVED: _("This run is already approved: its offers went out."),
+        RunState.SUPERSEDED: _("A later run replaced this one: approve the latest run instead."),
+    }
+    if run.state in refusals:
+        raise SitesError(refusals[RunState(run.state)])
     ensure_run_transition(run.state, RunState.APPROVED)
     if timezone.now() >= cohort.answer_deadline:
         raise DeadlinePassed(_("The answer deadline has passed: move it before sending offers."))

@@ -213,7 +213,7 @@ def test_no_offer_is_sent_before_approval_then_each_site_manager_is_told(manager
     assert [(m.recipient_id, m.key) for m in offers] == [(site_manager.pk, expected_key)]
     assert offers[0].context["count"] == 2
     assert Allocation.objects.filter(cohort=cohort, status=AllocationStatus.OFFERED).count() == 2
-    with pytest.raises(TransitionError):
+    with pytest.raises(SitesError, match="already approved"):
         services.allocation_run_approve(run=run, by=manager)
 
 
