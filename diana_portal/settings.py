@@ -377,6 +377,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 600},
     },
+    # Plans the sites reminders: teams' preference deadline and site managers' answer
+    # deadline, 3 days and 1 day before (sites.tasks).
+    "sites-plan-reminders": {
+        "task": "sites.plan_reminders",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
     "notifications-send-due": {
         "task": "notifications.send_due",
         "schedule": timedelta(minutes=1),
