@@ -60,7 +60,9 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 @_signed_in
 def booking_request(request: HttpRequest, team: int) -> HttpResponse:
     cohort_team = get_object_or_404(selectors.team_list_bookable(user=request.user), pk=team)
-    form = BookingRequestForm(request.POST or None, centres=selectors.centres_bookable())
+    form = BookingRequestForm(
+        request.POST if request.method == "POST" else None, centres=selectors.centres_bookable()
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -116,7 +118,9 @@ def _managed_booking(request: HttpRequest, pk: int) -> Booking:
     return get_object_or_404(selectors.booking_list_for_manager(user=request.user), pk=pk)
 
 
-def _answer_page(request: HttpRequest, booking: Booking, form: DeclineForm, status: int = 200) -> HttpResponse:
+def _answer_page(
+    request: HttpRequest, booking: Booking, form: DeclineForm, status: int = 200, error: str = ""
+) -> HttpResponse:
     return render(
         request,
         "sites/booking_answer.html",
@@ -125,6 +129,7 @@ def _answer_page(request: HttpRequest, booking: Booking, form: DeclineForm, stat
             "application": booking.team.application,
             "weeks": _weeks(booking),
             "form": form,
+            "error": error,
             "answerable": booking.status == BookingStatus.REQUESTED,
             "startable": booking.starts_on > bookings.today(),
         },
@@ -145,9 +150,7 @@ def booking_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         bookings.booking_approve(booking=booking, by=_actor(request))
     except SitesError as error:
-        form = DeclineForm()
-        form.add_error(None, str(error))
-        return _answer_page(request, _managed_booking(request, pk), form, status=409)
+        return _answer_page(request, _managed_booking(request, pk), DeclineForm(), status=409, error=str(error))
     messages.success(
         request,
         _("You approved %(team)s at %(centre)s.")
