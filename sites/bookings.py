@@ -88,7 +88,9 @@ def approved_per_week(*, centre: Site, starts_on: date, ends_on: date, exclude: 
     """How many slots approved bookings take at `centre` in each week from starts_on to ends_on."""
     overlapping = Booking.objects.filter(
         centre=centre, status=BookingStatus.APPROVED, starts_on__lte=ends_on, ends_on__gte=starts_on
-    ).exclude(pk=exclude)
+    )
+    if exclude is not None:
+        overlapping = overlapping.exclude(pk=exclude)
     taken: Counter[date] = Counter()
     wanted = set(mondays(starts_on, ends_on))
     for first, last in overlapping.values_list("starts_on", "ends_on"):
@@ -101,10 +103,7 @@ def approved_per_week(*, centre: Site, starts_on: date, ends_on: date, exclude: 
 
 def team_can_book(team: CohortTeam) -> bool:
     """The team's cohort runs and the team holds a place at an accelerator site."""
-    return (
-        team.cohort.state == CohortState.CONFIRMED
-        and team.allocations.filter(status__in=TAKEN_STATUSES).exists()
-    )
+    return team.cohort.state == CohortState.CONFIRMED and team.allocations.filter(status__in=TAKEN_STATUSES).exists()
 
 
 @transaction.atomic
@@ -267,5 +266,7 @@ def team_set_phase2(*, team: CohortTeam, selected: bool, by: User) -> CohortTeam
     if team.phase2 != selected:
         team.phase2 = selected
         team.save(update_fields=["phase2"])
-        audit_record(by=by, action="team.phase2", target=team, before={"phase2": not selected}, after={"phase2": selected})
+        audit_record(
+            by=by, action="team.phase2", target=team, before={"phase2": not selected}, after={"phase2": selected}
+        )
     return team

@@ -36,7 +36,7 @@ class BookingRequestForm(forms.Form):
         centre = self.fields["centre"]
         assert isinstance(centre, forms.ModelChoiceField)
         centre.queryset = centres
-        centre.label_from_instance = lambda site: f"{site.name} ({site.city}, {site.nation.code})"  # type: ignore[method-assign]
+        centre.label_from_instance = lambda site: f"{site.name} ({site.city}, {site.nation.code})"  # type: ignore[method-assign,assignment]
 
 
 class DeclineForm(forms.Form):

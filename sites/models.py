@@ -303,7 +303,9 @@ class Booking(models.Model):
     starts_on = models.DateField(_("first day"), help_text=_("The Monday of the first week."))
     ends_on = models.DateField(_("last day"), help_text=_("The Sunday of the last week."))
     purpose = models.TextField(_("purpose"))
-    status = models.CharField(_("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.REQUESTED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
+    )
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     answered_by = models.ForeignKey(

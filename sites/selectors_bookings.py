@@ -79,9 +79,7 @@ def team_list_bookable(*, user: User | AnonymousUser) -> QuerySet[CohortTeam]:
 
 
 def centres_bookable() -> QuerySet[Site]:
-    return (
-        Site.objects.active().test_centres().filter(capacity__gt=0).select_related("nation").order_by("name", "id")
-    )
+    return Site.objects.active().test_centres().filter(capacity__gt=0).select_related("nation").order_by("name", "id")
 
 
 # --- Phase 2 -------------------------------------------------------------------------------

@@ -60,9 +60,7 @@ def booking_list(request: HttpRequest) -> HttpResponse:
 @_signed_in
 def booking_request(request: HttpRequest, team: int) -> HttpResponse:
     cohort_team = get_object_or_404(selectors.team_list_bookable(user=request.user), pk=team)
-    form = BookingRequestForm(
-        request.POST if request.method == "POST" else None, centres=selectors.centres_bookable()
-    )
+    form = BookingRequestForm(request.POST if request.method == "POST" else None, centres=selectors.centres_bookable())
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -7,43 +7,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sites', '0002_cohort_state_confirmed'),
+        ("sites", "0002_cohort_state_confirmed"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cohortteam',
-            name='phase2',
-            field=models.BooleanField(default=False, help_text='Selected to go on to Phase 2.', verbose_name='Phase 2'),
+            model_name="cohortteam",
+            name="phase2",
+            field=models.BooleanField(default=False, help_text="Selected to go on to Phase 2.", verbose_name="Phase 2"),
         ),
         migrations.CreateModel(
-            name='Booking',
+            name="Booking",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField(help_text='The Monday of the first week.', verbose_name='first day')),
-                ('ends_on', models.DateField(help_text='The Sunday of the last week.', verbose_name='last day')),
-                ('purpose', models.TextField(verbose_name='purpose')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('approved', 'Approved'), ('declined', 'Declined'), ('cancelled', 'Cancelled')], default='requested', max_length=10, verbose_name='status')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested at')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
-                ('cancelled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='cancelled by')),
-                ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bookings', to='sites.site', verbose_name='test centre')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookings', to='sites.cohortteam', verbose_name='team')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("starts_on", models.DateField(help_text="The Monday of the first week.", verbose_name="first day")),
+                ("ends_on", models.DateField(help_text="The Sunday of the last week.", verbose_name="last day")),
+                ("purpose", models.TextField(verbose_name="purpose")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("approved", "Approved"),
+                            ("declined", "Declined"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="requested",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="requested at")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="answered at")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True, verbose_name="cancelled at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="answered by",
+                    ),
+                ),
+                (
+                    "cancelled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="cancelled by",
+                    ),
+                ),
+                (
+                    "centre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bookings",
+                        to="sites.site",
+                        verbose_name="test centre",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookings",
+                        to="sites.cohortteam",
+                        verbose_name="team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'test booking',
-                'verbose_name_plural': 'test bookings',
-                'ordering': ['starts_on', 'id'],
-                'indexes': [models.Index(fields=['centre', 'status', 'starts_on'], name='booking_centre_status_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('starts_on__lte', models.F('ends_on'))), name='booking_dates_ordered'), models.CheckConstraint(condition=models.Q(('ends_on__iso_week_day', 7), ('starts_on__iso_week_day', 1)), name='booking_whole_weeks'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='booking_decline_has_reason')],
+                "verbose_name": "test booking",
+                "verbose_name_plural": "test bookings",
+                "ordering": ["starts_on", "id"],
+                "indexes": [models.Index(fields=["centre", "status", "starts_on"], name="booking_centre_status_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("starts_on__lte", models.F("ends_on"))), name="booking_dates_ordered"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__iso_week_day", 7), ("starts_on__iso_week_day", 1)),
+                        name="booking_whole_weeks",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "declined"), _negated=True),
+                            models.Q(("reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="booking_decline_has_reason",
+                    ),
+                ],
             },
         ),
     ]

@@ -14,7 +14,16 @@ pytestmark = pytest.mark.django_db
 
 BAR = {
     Role.ANONYMOUS: ["Home", "Challenges", "Sites"],
-    Role.INNOVATOR: ["Home", "Challenges", "Sites", "My applications", "Organisations", "Site preferences", "Test bookings", "Messages"],
+    Role.INNOVATOR: [
+        "Home",
+        "Challenges",
+        "Sites",
+        "My applications",
+        "Organisations",
+        "Site preferences",
+        "Test bookings",
+        "Messages",
+    ],
     Role.REVIEWER: ["Home", "Challenges", "Sites", "Messages"],
     Role.SITE_MANAGER: ["Home", "Challenges", "Sites", "Site workspace", "Booking inbox", "Messages"],
     Role.MINISTRY: ["Home", "Challenges", "Sites", "Messages"],
@@ -22,8 +31,23 @@ BAR = {
     Role.ADMIN: ["Home", "Challenges", "Sites", "Messages"],
 }
 STAFF_MENU = {
-    Role.PROGRAMME_MANAGER: ["Programmes", "Applications received", "Site registry", "Cohorts", "Test bookings", "Outbox"],
-    Role.ADMIN: ["Programmes", "Applications received", "Site registry", "Cohorts", "Test bookings", "Outbox", "Administration"],
+    Role.PROGRAMME_MANAGER: [
+        "Programmes",
+        "Applications received",
+        "Site registry",
+        "Cohorts",
+        "Test bookings",
+        "Outbox",
+    ],
+    Role.ADMIN: [
+        "Programmes",
+        "Applications received",
+        "Site registry",
+        "Cohorts",
+        "Test bookings",
+        "Outbox",
+        "Administration",
+    ],
 }
 
 

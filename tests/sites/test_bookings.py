@@ -219,8 +219,9 @@ def test_approval_is_refused_in_a_week_whose_slots_are_all_approved(world):
     # and names week 3, while one for week 2 alone still fits.
     for _ in range(2):
         other = make_team(cohort=world["cohort"])
-        booking = request(world, team=other, by=other.application.organisation.memberships.get().user,
-                          first=next_monday(3))
+        booking = request(
+            world, team=other, by=other.application.organisation.memberships.get().user, first=next_monday(3)
+        )
         bookings.booking_approve(booking=booking, by=world["manager"])
     wide = request(world, first=next_monday(2), last=next_monday(3))
 
@@ -232,8 +233,12 @@ def test_approval_is_refused_in_a_week_whose_slots_are_all_approved(world):
     assert "all 2 slots a week are approved" in str(refused.value)
     wide.refresh_from_db()
     assert wide.status == BookingStatus.REQUESTED
-    narrow = request(world, centre=world["centre"], first=next_monday(2), team=make_team(cohort=world["cohort"],
-                     member=world["member"]))
+    narrow = request(
+        world,
+        centre=world["centre"],
+        first=next_monday(2),
+        team=make_team(cohort=world["cohort"], member=world["member"]),
+    )
     assert bookings.booking_approve(booking=narrow, by=world["manager"]).status == BookingStatus.APPROVED
 
 
@@ -287,8 +292,9 @@ def test_an_approved_booking_cannot_be_cancelled_once_its_first_week_has_begun(w
     booking = request(world, first=next_monday(1))
     bookings.booking_approve(booking=booking, by=world["manager"])
 
-    with time_machine.travel(booking.starts_on.isoformat() + "T00:00:00Z", tick=False), pytest.raises(
-        BookingTooLate, match="ask the test centre"
+    with (
+        time_machine.travel(booking.starts_on.isoformat() + "T00:00:00Z", tick=False),
+        pytest.raises(BookingTooLate, match="ask the test centre"),
     ):
         bookings.booking_cancel(booking=booking, by=world["member"])
 

@@ -59,5 +59,7 @@ def test_twenty_concurrent_approvals_against_ten_slots_give_exactly_ten():
 
     assert sorted(outcomes) == ["approved"] * 10 + ["full"] * 10
     assert Booking.objects.filter(status=BookingStatus.APPROVED).count() == 10
-    taken = bookings.approved_per_week(centre=centre, starts_on=next_monday(2), ends_on=next_monday(3) + timedelta(days=6))
+    taken = bookings.approved_per_week(
+        centre=centre, starts_on=next_monday(2), ends_on=next_monday(3) + timedelta(days=6)
+    )
     assert taken == {next_monday(2): 10, next_monday(3): 10}

@@ -175,7 +175,10 @@ def test_decline_without_a_reason_is_a_400_and_with_one_is_recorded(world):
     assert refused.status_code == 400
     assert accepted.status_code == 302
     booking.refresh_from_db()
-    assert (booking.status, booking.reason) == (BookingStatus.DECLINED, "The range is closed for maintenance that week.")
+    assert (booking.status, booking.reason) == (
+        BookingStatus.DECLINED,
+        "The range is closed for maintenance that week.",
+    )
 
 
 def test_a_manager_of_another_centre_gets_404(world):

@@ -48,16 +48,26 @@ ROUTES: dict[str, dict[Role, int]] = {
     "/sites/bookings/request/{team}/": SIGNED_IN_404,
     "/sites/bookings/request/999999/": SIGNED_IN_404,
     # POST only: a GET by a signed-in user is refused before anything is looked up.
-    "/sites/bookings/{booking}/cancel/": {role: REDIRECT if role == Role.ANONYMOUS else NOT_ALLOWED for role in ALL_ROLES},
+    "/sites/bookings/{booking}/cancel/": {
+        role: REDIRECT if role == Role.ANONYMOUS else NOT_ALLOWED for role in ALL_ROLES
+    },
     "/sites/bookings/inbox/": MANAGERS_PAGE,
     "/sites/bookings/inbox/{booking}/": MANAGERS_404,
     "/sites/bookings/inbox/999999/": MANAGERS_404,
     "/sites/bookings/inbox/{booking}/approve/": {
-        role: NOT_ALLOWED if role in {Role.SITE_MANAGER, Role.ADMIN} else REDIRECT if role == Role.ANONYMOUS else NOT_FOUND
+        role: NOT_ALLOWED
+        if role in {Role.SITE_MANAGER, Role.ADMIN}
+        else REDIRECT
+        if role == Role.ANONYMOUS
+        else NOT_FOUND
         for role in ALL_ROLES
     },
     "/sites/bookings/inbox/{booking}/decline/": {
-        role: NOT_ALLOWED if role in {Role.SITE_MANAGER, Role.ADMIN} else REDIRECT if role == Role.ANONYMOUS else NOT_FOUND
+        role: NOT_ALLOWED
+        if role in {Role.SITE_MANAGER, Role.ADMIN}
+        else REDIRECT
+        if role == Role.ANONYMOUS
+        else NOT_FOUND
         for role in ALL_ROLES
     },
     "/sites/bookings/staff/": STAFF_PAGE,
@@ -77,9 +87,7 @@ POST_ROUTES: dict[str, dict[Role, int]] = {
     "/sites/bookings/inbox/{booking}/approve/": MANAGERS_404,
     "/sites/bookings/inbox/{booking}/decline/": MANAGERS_404,
     # Staff may mark: the test posts no change (phase2 missing means "not selected").
-    "/sites/cohorts/{cohort}/phase2/{team}/": {
-        role: REDIRECT for role in ALL_ROLES
-    }
+    "/sites/cohorts/{cohort}/phase2/{team}/": dict.fromkeys(ALL_ROLES, REDIRECT)
     | {role: NOT_FOUND for role in ALL_ROLES if role not in STAFF and role != Role.ANONYMOUS},
 }
 

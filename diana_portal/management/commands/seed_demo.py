@@ -9,7 +9,14 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 
 # In dependency order: applications.demo applies to the programme challenges.demo creates.
-DEMO_MODULES = ["accounts.demo", "challenges.demo", "applications.demo", "notifications.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "challenges.demo",
+    "applications.demo",
+    "notifications.demo",
+    # After sites.demo, which creates the registry, the cohort and the site manager's sites.
+    "sites.demo_bookings",
+]
 
 
 class Command(BaseCommand):
