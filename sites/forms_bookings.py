@@ -14,12 +14,12 @@ class BookingRequestForm(forms.Form):
         label=_("Test centre"), queryset=Site.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
     )
     first_day = forms.DateField(
-        label=_("From"),
+        label=_("First day"),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         help_text=_("Booked by the week: the booking starts on the Monday of this day's week."),
     )
     last_day = forms.DateField(
-        label=_("To"),
+        label=_("Last day"),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         help_text=_("The booking ends on the Sunday of this day's week (at most %(weeks)d weeks in all).")
         % {"weeks": MAX_BOOKING_WEEKS},

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sites import bookings, permissions_bookings  # noqa: F401 - registers the booking rules
 from sites import selectors_bookings as selectors
-from sites.enums import PHASE2_SHARE, BookingStatus, CohortState, SitesError
+from sites.enums import BookingStatus, CohortState, SitesError
 from sites.forms_bookings import BookingFilterForm, BookingRequestForm, DeclineForm
 from sites.models import Booking, Cohort
 from sites.views import _actor, _requires, _signed_in
@@ -212,7 +212,6 @@ def phase2(request: HttpRequest, pk: int) -> HttpResponse:
             "cohort": cohort,
             "teams": list(selectors.phase2_teams(cohort=cohort)),
             "funding": selectors.cohort_funding(cohort=cohort),
-            "share": PHASE2_SHARE,
             "open": cohort.state == CohortState.CONFIRMED,
         },
     )

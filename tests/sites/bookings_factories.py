@@ -29,7 +29,7 @@ def ally(code: str) -> Ally:
 
 def make_site(*, kind: str = SiteKind.TEST_CENTRE, capacity: int = 3, managers=(), **fields) -> Site:
     n = next(_n)
-    fields.setdefault("name", f"Test centre {n} (test)")
+    fields.setdefault("name", f"Test centre {n} (test)" if kind == SiteKind.TEST_CENTRE else f"Accelerator {n} (test)")
     fields.setdefault("slug", f"test-centre-{n}")
     site = Site.objects.create(
         kind=kind,
