@@ -39,7 +39,7 @@ def test_member_requests_a_test_slot_and_the_centre_manager_approves_it(page, li
     page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_text("is sent to its managers")).to_be_visible()
     table = page.get_by_test_id("my-bookings")
-    expect(table.get_by_text(f"{week_label(first)} – {week_label(last)}")).to_be_visible()
+    expect(table.get_by_text(f"{week_label(first)} – {week_label(last)}")).to_be_visible()  # noqa: RUF001 - the page's en dash
     expect(table.get_by_text("Requested")).to_be_visible()
     screenshot("booking-list-requested")
 
