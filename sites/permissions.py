@@ -29,7 +29,16 @@ def is_manager_of_site(user, site) -> bool:
 
 @rules.predicate
 def is_manager_of_allocation_site(user, allocation) -> bool:
-    return allocation is not None and is_site_manager(user) and allocation.site_id in _managed_site_ids(user)
+    """An offer at one of the user's sites. A proposal the programme manager has not
+    approved is no offer yet: its site does not see it."""
+    from sites.enums import AllocationStatus
+
+    return (
+        allocation is not None
+        and allocation.status != AllocationStatus.PROPOSED
+        and is_site_manager(user)
+        and allocation.site_id in _managed_site_ids(user)
+    )
 
 
 @rules.predicate

@@ -369,6 +369,12 @@ def allocation_run_approve(*, run: AllocationRun, by: User) -> AllocationRun:
     site's managers are told through the outbox."""
     run = AllocationRun.objects.select_for_update().get(pk=run.pk)
     cohort = Cohort.objects.select_for_update().get(pk=run.cohort_id)
+    refusals = {
+        RunState.APPROVED: _("This run is already approved: its offers went out."),
+        RunState.SUPERSEDED: _("A later run replaced this one: approve the latest run instead."),
+    }
+    if run.state in refusals:
+        raise SitesError(refusals[RunState(run.state)])
     ensure_run_transition(run.state, RunState.APPROVED)
     if timezone.now() >= cohort.answer_deadline:
         raise DeadlinePassed(_("The answer deadline has passed: move it before sending offers."))
@@ -395,7 +401,11 @@ def _answerable(allocation_id: int, *, by: User, lock_site: bool) -> Allocation:
         # queue on it, so the seat count below is read by one of them at a time.
         site_id = Allocation.objects.values_list("site_id", flat=True).get(pk=allocation_id)
         Site.objects.select_for_update().get(pk=site_id)
-    allocation = Allocation.objects.select_for_update().select_related("cohort", "site").get(pk=allocation_id)
+    # Only the allocation row here (of=self): the site row is locked above when capacity
+    # matters, and a decline must not queue behind every accept of the same site.
+    allocation = (
+        Allocation.objects.select_for_update(of=("self",)).select_related("cohort", "site").get(pk=allocation_id)
+    )
     if not allocation.site.managers.filter(pk=by.pk).exists():
         raise SitesError(_("Only a manager of this site can answer its offers."))
     if timezone.now() >= allocation.cohort.answer_deadline:

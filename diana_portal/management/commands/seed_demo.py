@@ -13,9 +13,9 @@ DEMO_MODULES = [
     "accounts.demo",
     "challenges.demo",
     "applications.demo",
+    "sites.demo",
+    "sites.demo_bookings",  # test-centre bookings and Phase 2: needs sites.demo's registry and cohort
     "notifications.demo",
-    # After sites.demo, which creates the registry, the cohort and the site manager's sites.
-    "sites.demo_bookings",
 ]
 
 
