@@ -8,8 +8,8 @@ Bookings follow sites.enums.BOOKING_TRANSITIONS:
     requested | approved -> cancelled (a member of the team)
 
 The rules of a request, in one place:
-- The team's cohort runs (its state is confirmed) and the team holds a place at an
-  accelerator site (its allocation was accepted or confirmed).
+- The team's Phase 1 place is settled: a site accepted it (its allocation is accepted
+  or confirmed) in a cohort past its preference window (BOOKABLE_COHORT_STATES).
 - The centre is an active test centre with a weekly capacity above zero.
 - Dates become whole ISO weeks: the booking covers every week, Monday to Sunday, that
   the given first and last day touch (weeks_covering). At most MAX_BOOKING_WEEKS
@@ -33,6 +33,7 @@ from accounts.audit import audit_record
 from accounts.models import User
 from sites import messages_bookings as messages
 from sites.enums import (
+    BOOKABLE_COHORT_STATES,
     BOOKING_HORIZON_WEEKS,
     LIVE_BOOKING_STATUSES,
     MAX_BOOKING_WEEKS,
@@ -102,8 +103,8 @@ def approved_per_week(*, centre: Site, starts_on: date, ends_on: date, exclude: 
 
 
 def team_can_book(team: CohortTeam) -> bool:
-    """The team's cohort runs and the team holds a place at an accelerator site."""
-    return team.cohort.state == CohortState.CONFIRMED and team.allocations.filter(status__in=TAKEN_STATUSES).exists()
+    """A site has accepted the team for Phase 1 (sites.enums.BOOKABLE_COHORT_STATES)."""
+    return team.cohort.state in BOOKABLE_COHORT_STATES and team.allocations.filter(status__in=TAKEN_STATUSES).exists()
 
 
 @transaction.atomic
@@ -117,7 +118,7 @@ def booking_request(
     if not team.application.organisation.memberships.filter(user=by).exists():
         raise SitesError(_("Only a member of the team's organisation can book test time for it."))
     if not team_can_book(team):
-        raise SitesError(_("Test time can be booked once the team's place in a running cohort is confirmed."))
+        raise SitesError(_("Test time can be booked once an accelerator site has accepted the team for Phase 1."))
     if centre.kind != SiteKind.TEST_CENTRE or not centre.is_active:
         raise SitesError(_("%(site)s is not an active test centre.") % {"site": centre.name})
     if centre.capacity == 0:

@@ -151,6 +151,11 @@ BOOKING_TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
     B.CANCELLED: frozenset(),
 }
 
+# A team books test time once its Phase 1 place is settled: a site has accepted it
+# (allocation accepted, or confirmed by the programme manager). Its cohort may still be
+# allocating other teams, whose places do not change its own; it runs from then on.
+BOOKABLE_COHORT_STATES = frozenset({CohortState.ALLOCATING, CohortState.CONFIRMED})
+
 # Bookings that still claim the team's time (one team holds one of these per centre and week).
 LIVE_BOOKING_STATUSES = frozenset({B.REQUESTED, B.APPROVED})
 

@@ -13,7 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from accounts.models import User
 from accounts.permissions import is_site_manager
 from applications.models import Membership
-from sites.enums import PHASE2_SHARE, TAKEN_STATUSES, BookingStatus, CohortState
+from sites.enums import BOOKABLE_COHORT_STATES, PHASE2_SHARE, TAKEN_STATUSES, BookingStatus
 from sites.models import Allocation, Booking, Cohort, CohortTeam, Site
 
 
@@ -65,14 +65,14 @@ def booking_status_counts() -> dict[str, int]:
 
 
 def team_list_bookable(*, user: User | AnonymousUser) -> QuerySet[CohortTeam]:
-    """The teams of `user`'s organisations that may book test time: their cohort runs
-    and they hold a place at a site (sites.bookings.team_can_book)."""
+    """The teams of `user`'s organisations that may book test time: a site has accepted
+    them for Phase 1 (sites.bookings.team_can_book)."""
     if not user.is_authenticated:
         return CohortTeam.objects.none()
     assert isinstance(user, User)
     placed = Exists(Allocation.objects.filter(team=OuterRef("pk"), status__in=TAKEN_STATUSES))
     return (
-        CohortTeam.objects.filter(_member_filter(user), placed, cohort__state=CohortState.CONFIRMED)
+        CohortTeam.objects.filter(_member_filter(user), placed, cohort__state__in=BOOKABLE_COHORT_STATES)
         .select_related("cohort__programme", "application__organisation", "application__challenge")
         .order_by("-cohort__programme__year", "application__organisation__name", "id")
     )

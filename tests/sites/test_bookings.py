@@ -90,23 +90,33 @@ def test_request_covers_the_weeks_of_the_days_given_and_tells_the_centres_manage
 @pytest.mark.parametrize(
     ("state", "allocation"),
     [
-        (CohortState.ALLOCATING, AllocationStatus.ACCEPTED),
+        (CohortState.ALLOCATING, AllocationStatus.OFFERED),
+        (CohortState.ALLOCATING, AllocationStatus.DECLINED),
         (CohortState.CONFIRMED, AllocationStatus.OFFERED),
         (CohortState.CONFIRMED, AllocationStatus.DECLINED),
         (CohortState.CONFIRMED, None),
     ],
 )
-def test_request_needs_a_confirmed_place_in_a_running_cohort(world, state, allocation):
+def test_request_needs_a_place_a_site_has_accepted(world, state, allocation):
     cohort = make_cohort(state=state)
     team = make_team(cohort=cohort, member=world["member"], allocation=allocation)
 
-    with pytest.raises(SitesError, match="once the team's place in a running cohort is confirmed"):
+    with pytest.raises(SitesError, match="once an accelerator site has accepted the team"):
         request(world, team=team)
     assert not Booking.objects.exists()
 
 
-def test_request_with_an_accepted_place_in_a_confirmed_cohort_is_taken(world):
-    team = make_team(cohort=world["cohort"], member=world["member"], allocation=AllocationStatus.ACCEPTED)
+@pytest.mark.parametrize(
+    ("state", "allocation"),
+    [
+        (CohortState.CONFIRMED, AllocationStatus.CONFIRMED),
+        (CohortState.CONFIRMED, AllocationStatus.ACCEPTED),
+        # The cohort still places other teams; this one's place is settled.
+        (CohortState.ALLOCATING, AllocationStatus.ACCEPTED),
+    ],
+)
+def test_request_with_a_settled_place_is_taken(world, state, allocation):
+    team = make_team(cohort=make_cohort(state=state), member=world["member"], allocation=allocation)
 
     assert request(world, team=team).status == BookingStatus.REQUESTED
 

@@ -87,9 +87,22 @@ def test_no_phase2_marks_while_phase1_runs(world):
     assert said[-1] == f"Phase 2 teams of {world['cohort'].name}: 0"
 
 
-def test_without_a_running_cohort_the_part_is_skipped(world):
+def test_a_cohort_still_allocating_gets_bookings_but_no_phase2_marks(world):
     world["cohort"].state = CohortState.ALLOCATING
     world["cohort"].save()
+    programme = world["cohort"].programme
+    programme.cohort_starts_on = timezone.now().date() - timedelta(weeks=30)
+    programme.save()
 
-    assert lines(world) == ["No running cohort (confirmed, with placed teams): test bookings and Phase 2 skipped."]
+    lines(world)
+
+    assert Booking.objects.count() == 9
+    assert CohortTeam.objects.filter(phase2=True).count() == 0
+
+
+def test_without_a_team_accepted_by_a_site_the_part_is_skipped(world):
+    world["cohort"].state = CohortState.PREFERENCES
+    world["cohort"].save()
+
+    assert lines(world) == ["No team accepted by a site yet: test bookings and Phase 2 skipped."]
     assert not Booking.objects.exists()
