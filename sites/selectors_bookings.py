@@ -49,12 +49,10 @@ def booking_list_for_manager(*, user: User | AnonymousUser) -> QuerySet[Booking]
     return _shape(Booking.objects.filter(centre__managers=user)).order_by("starts_on", "centre__name", "id")
 
 
-def booking_list_for_staff(*, status: str = "", centre: str = "") -> QuerySet[Booking]:
+def booking_list_for_staff(*, status: str = "") -> QuerySet[Booking]:
     bookings = Booking.objects.all()
     if status:
         bookings = bookings.filter(status=status)
-    if centre:
-        bookings = bookings.filter(centre__slug=centre)
     return _shape(bookings).order_by("-starts_on", "centre__name", "id")
 
 
