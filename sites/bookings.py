@@ -114,7 +114,7 @@ def booking_request(
     """A team asks a test centre for test time in the weeks from first_day to last_day."""
     # The team row first: two requests of one team queue here, so the overlap check
     # below sees the other's row.
-    team = CohortTeam.objects.select_for_update().select_related("cohort").get(pk=team.pk)
+    team = CohortTeam.objects.select_for_update(of=("self",)).select_related("cohort").get(pk=team.pk)
     if not team.application.organisation.memberships.filter(user=by).exists():
         raise SitesError(_("Only a member of the team's organisation can book test time for it."))
     if not team_can_book(team):
