@@ -498,7 +498,12 @@ def _run_context(run: AllocationRun) -> dict[str, Any]:
         for row in result.get("teams", [])
     ]
     held = [
-        {**row, "team_obj": teams.get(row["team"]), "site_obj": sites.get(row["site"])}
+        {
+            **row,
+            "team_obj": teams.get(row["team"]),
+            "site_obj": sites.get(row["site"]),
+            "status_label": AllocationStatus(row["status"]).label,
+        }
         for row in result.get("held", [])
     ]
     held_per_site: dict[str, int] = {}
