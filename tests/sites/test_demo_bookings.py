@@ -106,3 +106,21 @@ def test_without_a_team_accepted_by_a_site_the_part_is_skipped(world):
 
     assert lines(world) == ["No team accepted by a site yet: test bookings and Phase 2 skipped."]
     assert not Booking.objects.exists()
+
+
+def test_the_full_demo_gives_site_manager_a_booking_request_and_phase1_totals_only(db):
+    from django.core.management import call_command
+
+    from sites.selectors_bookings import cohort_funding
+
+    call_command("seed_demo", stdout=None)
+
+    site_manager = User.objects.get(email="site@demo.example")
+    centre = site_manager.managed_sites.test_centres().get()
+    assert centre.bookings.filter(status=BookingStatus.REQUESTED).count() == 2
+    assert Booking.objects.exclude(centre=centre).filter(status=BookingStatus.APPROVED).count() == 3
+    assert Booking.objects.filter(status=BookingStatus.DECLINED).count() == 2
+    # The cohort is still allocating: no Phase 2 yet, so its totals are Phase 1's.
+    funding = cohort_funding(cohort=centre.bookings.first().team.cohort)
+    assert funding.phase2_teams == 0
+    assert funding.phase1_teams > 0
