@@ -327,3 +327,16 @@ def test_booking_transitions_table(current, target):
         ("approved", "cancelled"),
     }
     assert allowed == ((current.value, target.value) in expected)
+
+
+def test_a_week_can_be_requested_until_its_monday_begins(world):
+    monday = next_monday(3)
+    midnight = datetime.combine(monday, datetime.min.time(), tzinfo=UTC)
+
+    with time_machine.travel(midnight - timedelta(seconds=1), tick=False):
+        booking = request(world, first=monday)
+    assert booking.starts_on == monday
+
+    other = make_team(cohort=world["cohort"], member=world["member"])
+    with time_machine.travel(midnight, tick=False), pytest.raises(BookingTooLate, match="The first week has begun"):
+        request(world, team=other, first=monday)
