@@ -53,7 +53,7 @@ class InvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class AttachmentInline(ReadOnlyMixin, admin.TabularInline):
     model = Attachment
     extra = 0
-    fields = ("kind", "original_name", "size", "sha256", "uploaded_by", "uploaded_at")
+    fields = ("kind", "original_name", "size", "sha256", "unsafe_findings", "uploaded_by", "uploaded_at")
     readonly_fields = fields
 
 

@@ -92,3 +92,28 @@ class Eligibility(models.TextChoices):
     NOT_CHECKED = "not_checked", _("Not checked yet")
     ELIGIBLE = "eligible", _("Eligible")
     INELIGIBLE = "ineligible", _("Not eligible")
+
+
+class UnsafeContent(models.TextChoices):
+    """What the attachment safety check can find in a PDF (issue 11), in plain words for
+    the applicant and staff. The values are stored in Attachment.unsafe_findings; the
+    order here is the order of the message."""
+
+    JAVASCRIPT = "javascript", _("JavaScript (code that runs inside the PDF reader)")
+    OPEN_ACTION = "open_action", _("an action that runs by itself when the file is opened")
+    AUTOMATIC_ACTION = (
+        "automatic_action",
+        _("actions that run by themselves when a page, link or form field is opened, closed or used"),
+    )
+    LAUNCH = "launch", _("a command that starts another program")
+    SUBMIT_FORM = "submit_form", _("a form that sends its contents to a web address")
+    IMPORT_DATA = "import_data", _("a form that loads data from another file")
+    REMOTE_GOTO = "remote_goto", _("a link that opens another file")
+    EMBEDDED_GOTO = "embedded_goto", _("a link into a file embedded in the PDF")
+    EMBEDDED_FILE = "embedded_file", _("an embedded or attached file")
+    XFA = "xfa", _("an XFA form (a dynamic form that can run scripts)")
+    RICH_MEDIA = "rich_media", _("rich media (embedded Flash, video or 3D content)")
+    # Only the re-check of stored files finds these two: an upload that cannot be
+    # read is refused with its own message.
+    UNREADABLE = "unreadable", _("content the portal cannot read (damaged, password-protected or not a PDF)")
+    MISSING = "missing", _("nothing: the stored file is missing")

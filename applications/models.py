@@ -13,6 +13,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Replace, Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -23,6 +24,7 @@ from applications.enums import (
     Eligibility,
     MemberRole,
     OrganisationSize,
+    UnsafeContent,
 )
 from challenges.enums import TRL_HIGHEST, TRL_LOWEST
 from challenges.models import Challenge, Programme
@@ -293,6 +295,13 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+def _finding_label(code: str) -> str:
+    try:
+        return str(UnsafeContent(code).label)
+    except ValueError:  # a finding recorded by a later version of the rules
+        return code
+
+
 def _attachment_root():
     return settings.PRIVATE_MEDIA_ROOT
 
@@ -335,3 +344,12 @@ class Attachment(models.Model):
     @property
     def path(self):
         return _attachment_root() / self.stored_name
+
+    @property
+    def is_safe(self) -> bool:
+        return not self.unsafe_findings
+
+    @property
+    def unsafe_findings_text(self) -> str:
+        """What the last check found, in plain words ("JavaScript ... and an embedded file")."""
+        return get_text_list([_finding_label(code) for code in self.unsafe_findings], str(_("and")))

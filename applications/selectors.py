@@ -86,7 +86,9 @@ def application_list_for_user(*, user: User) -> QuerySet[Application]:
 
 
 def attachment_list_for_user(*, user: User) -> QuerySet[Attachment]:
-    """Attachments `user` may download (predicate: view_attachment)."""
+    """Attachments `user` may download (predicate: view_attachment): the members of the
+    organisation and programme managers, who also see the unsafe ones (with a warning).
+    Anyone else given access later, reviewers first, must get only `attachment_list_safe`."""
     queryset = Attachment.objects.select_related("application")
     if is_programme_manager(user):
         return queryset
@@ -95,6 +97,17 @@ def attachment_list_for_user(*, user: User) -> QuerySet[Attachment]:
     return queryset.filter(
         Exists(Membership.objects.filter(organisation_id=OuterRef("application__organisation_id"), user=user))
     )
+
+
+def attachment_list_safe(*, application: Application | None = None) -> QuerySet[Attachment]:
+    """Attachments safe to offer to a reviewer: no active content was found when the
+    file was last checked (issue 11). Uploads with active content are refused, so
+    only files stored before the check, or that a later re-check (`manage.py
+    check_attachments`) flagged, are left out. Permission is the caller's to apply."""
+    queryset = Attachment.objects.filter(unsafe_findings=[]).select_related("application")
+    if application is not None:
+        queryset = queryset.filter(application=application)
+    return queryset.order_by("application_id", "kind")
 
 
 def application_with_files(*, queryset: QuerySet[Application]) -> QuerySet[Application]:

@@ -444,6 +444,36 @@ def attachment_delete(*, attachment: Attachment, by: User) -> None:
     transaction.on_commit(partial(attachments.remove, stored_name))
 
 
+def attachment_recheck(*, attachment: Attachment) -> list[str]:
+    """Check a stored file again with the upload's rules and record what was found in
+    `unsafe_findings` (empty: safe to offer), clearing it once a file checks clean.
+    Returns the findings. A system action: audited with no actor, and only on a change.
+
+    Files uploaded before the check existed may hold active content; so may every
+    file once the rules grow. The file is read outside any lock (it can take a
+    second); the row is locked only to write, and is skipped if it was removed meanwhile.
+    """
+    findings = [str(code) for code in attachments.stored_file_findings(attachment.path)]
+    if findings == attachment.unsafe_findings:
+        return findings
+    with transaction.atomic():
+        current = Attachment.objects.select_for_update().filter(pk=attachment.pk).first()
+        if current is None or current.unsafe_findings == findings:
+            return findings
+        before = current.unsafe_findings
+        current.unsafe_findings = findings
+        current.save(update_fields=["unsafe_findings"])
+        audit_record(
+            by=None,
+            action="application.attachment_check",
+            target=current.application,
+            before={"kind": current.kind, "unsafe_findings": before},
+            after={"kind": current.kind, "unsafe_findings": findings},
+        )
+    attachment.unsafe_findings = findings
+    return findings
+
+
 def application_missing(application: Application) -> dict[str, list[str]]:
     """Every missing piece, grouped by section title (empty when complete)."""
     kinds = set(application.attachments.values_list("kind", flat=True))

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.audit import audit_trail
 from accounts.models import User
 from accounts.permissions import is_programme_manager
-from applications import eligibility, selectors, services
+from applications import attachments, eligibility, selectors, services
 from applications.attachments import AttachmentRejected, UploadGuard
 from applications.enums import APPLICANT_WITHDRAWABLE, ApplicationStatus, AttachmentKind, TransitionError
 from applications.forms import (
@@ -528,8 +528,13 @@ def attachment_download(request: SignedInRequest, pk: int, attachment_id: int) -
         handle = attachment.path.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    # The name as uploaded, made safe to save on any common system; Django writes it
+    # into Content-Disposition as RFC 6266 says (filename*=utf-8''... beyond ASCII).
     response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type="application/pdf"
+        handle,
+        as_attachment=True,
+        filename=attachments.download_name(attachment.original_name),
+        content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -49,6 +49,12 @@ def as_list(value: Any, where: str) -> list[Any]:
     return value
 
 
+def optional_list(obj: dict[str, Any], key: str, where: str) -> list[Any]:
+    """An optional list: missing or null means empty."""
+    value = obj.get(key)
+    return [] if value is None else as_list(value, where)
+
+
 def required(obj: dict[str, Any], key: str, where: str) -> Any:
     if key not in obj:
         raise BadInput(f"{where} has no {key!r}")
@@ -85,7 +91,7 @@ def as_score(value: Any, where: str) -> float:
 
 def as_areas(obj: dict[str, Any], where: str) -> frozenset[Hashable]:
     """Areas are a set: a missing list means none, a repeated area counts once."""
-    value = as_list(obj.get("areas", []), f"{where}: areas")
+    value = optional_list(obj, "areas", f"{where}: areas")
     for i, area in enumerate(value):
         if isinstance(area, bool) or not isinstance(area, str | int):
             raise BadInput(f"{where}: areas[{i}] must be a string, got {describe(area)}")
@@ -140,7 +146,7 @@ def pairs(
     second: tuple[str, dict[tuple[str, Hashable], int]],
 ) -> list[tuple[int, int]]:
     """problem[key] (optional) as index pairs, e.g. conflicts as [reviewer id, application id]."""
-    items = as_list(problem.get(key, []), key)
+    items = optional_list(problem, key, key)
     out = []
     for i, item in enumerate(items):
         where = f"{key}[{i}]"

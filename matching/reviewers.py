@@ -23,15 +23,14 @@ When no assignment exists the result names the applications that cannot be cover
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable
+from collections.abc import Collection, Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from ortools.graph.python import max_flow
 
 from matching import _input as inp
-from matching._flow import Progress, report, shared_areas, solve_min_cost_flow
+from matching._flow import Arcs, Progress, report, shared_areas, solve_min_cost_flow, source_side_of_min_cut
 
 NO_SHARED_AREA_COST = 100
 MISSED_AREA_COST = 10
@@ -76,7 +75,12 @@ def parse_reviewer_problem(problem: Any) -> ReviewerProblem:
     k = inp.as_count(inp.required(problem, "reviewers_per_application", "the problem"), "reviewers_per_application")
     apps = inp.records(problem, "applications")
     revs = inp.records(problem, "reviewers")
-    max_load = [inp.as_count(inp.required(obj, "max_load", where), f"{where}: max_load") for _, obj, where in revs]
+    # A reviewer never takes more than every application once: clipping keeps the solver's
+    # capacities small whatever the input says, and changes nothing.
+    max_load = [
+        min(inp.as_count(inp.required(obj, "max_load", where), f"{where}: max_load"), len(apps))
+        for _, obj, where in revs
+    ]
     app_index = inp.index_of([ident for ident, _, _ in apps])
     rev_index = inp.index_of([ident for ident, _, _ in revs])
     conflicts = inp.pairs(problem, "conflicts", ("reviewer", rev_index), ("application", app_index))
@@ -88,17 +92,15 @@ def parse_reviewer_problem(problem: Any) -> ReviewerProblem:
         rev_ids=[ident for ident, _, _ in revs],
         rev_areas=[inp.as_areas(obj, where) for _, obj, where in revs],
         rev_orgs=[inp.as_organisation(obj, where) for _, obj, where in revs],
-        # A reviewer never takes more than every application once: clipping keeps the
-        # solver's capacities small whatever the input says, and changes nothing.
-        max_load=np.minimum(np.asarray(max_load, dtype=np.int64).reshape(-1), len(apps)),
+        max_load=np.asarray(max_load, dtype=np.int64).reshape(-1),
         conflicts=[(a, r) for r, a in conflicts],
     )
 
 
 def cost_matrix(p: ReviewerProblem) -> np.ndarray:
-    """cost[a, r] for every pair (int64, |applications| x |reviewers|), vectorised."""
+    """cost[a, r] for every pair (int32, |applications| x |reviewers|), vectorised."""
     covered = shared_areas(p.app_areas, p.rev_areas)
-    sizes = np.fromiter((len(a) for a in p.app_areas), dtype=np.int64, count=p.n)
+    sizes = np.fromiter((len(a) for a in p.app_areas), dtype=np.int32, count=p.n)
     return np.where(covered == 0, NO_SHARED_AREA_COST, MISSED_AREA_COST * (sizes[:, None] - covered))
 
 
@@ -141,23 +143,24 @@ def assign_reviewers(problem: dict[str, Any], *, progress: Progress = None) -> d
         lack = "no unconflicted reviewer" if p.k == 1 else f"fewer than {p.k} unconflicted reviewers"
         return _infeasible(p, structural, "cannot", f"{lack} with any max_load")
 
-    cost = cost_matrix(p)
-    n, m = p.n, p.m
-    source, sink = 0, n + m + 1
-    pair_app, pair_rev = np.nonzero(allowed)  # row-major: in input order of applications, then reviewers
+    # One arc per unconflicted pair, row-major: in input order of applications, then reviewers.
+    pairs = np.flatnonzero(allowed)
     del allowed
-    tails = np.concatenate([pair_app + 1, np.zeros(n, np.int64), np.arange(m) + 1 + n])
-    heads = np.concatenate([pair_rev + 1 + n, np.arange(n) + 1, np.full(m, sink)])
-    caps = np.concatenate([np.ones(pair_app.size, np.int64), np.full(n, p.k, np.int64), p.max_load])
-    costs = np.concatenate([cost[pair_app, pair_rev], np.zeros(n + m, np.int64)])
+    pair_app = (pairs // p.m).astype(np.int32)
+    pair_rev = (pairs % p.m).astype(np.int32)
+    pair_cost = cost_matrix(p).ravel()[pairs]
+    del pairs
+    n, m = p.n, p.m
     supplies = np.zeros(n + m + 2, np.int64)
-    supplies[source], supplies[sink] = p.k * n, -p.k * n
-    report(progress, 0.5)
+    supplies[0], supplies[-1] = p.k * n, -p.k * n
 
-    feasible, flows, optimal = solve_min_cost_flow(n + m + 2, tails, heads, caps, costs, supplies)
+    feasible, flows, optimal = solve_min_cost_flow(
+        n + m + 2, _arcs(p, pair_app, pair_rev, pair_cost), supplies, on_built=lambda: report(progress, 0.5)
+    )
     report(progress, 0.9)
     if not feasible:
-        short = _short_applications(p, tails, heads, caps, source, sink)
+        side = source_side_of_min_cut(n + m + 2, _arcs(p, pair_app, pair_rev, pair_cost), 0, n + m + 1)
+        short = side[(side >= 1) & (side <= n)] - 1
         report(progress, 1.0)
         return _infeasible(p, short, "cannot all", "too little max_load among the reviewers they may have")
 
@@ -179,18 +182,18 @@ def _result(p: ReviewerProblem, apps: np.ndarray, revs: np.ndarray) -> dict[str,
     return {"feasible": True, "assignments": assignments, "total_cost": total}
 
 
-def _short_applications(
-    p: ReviewerProblem, tails: np.ndarray, heads: np.ndarray, caps: np.ndarray, source: int, sink: int
-) -> np.ndarray:
-    """Applications on the source side of a minimum cut of the (cost-free) maximum flow."""
-    flow = max_flow.SimpleMaxFlow()
-    flow.add_arcs_with_capacity(tails.astype(np.int32), heads.astype(np.int32), caps.astype(np.int64))
-    status = flow.solve(source, sink)
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"max flow solver returned {status.name}")
-    side = np.asarray(flow.get_source_side_min_cut(), dtype=np.int64)
-    apps = side[(side >= 1) & (side <= p.n)] - 1
-    return np.sort(apps)
+def _arcs(p: ReviewerProblem, pair_app: np.ndarray, pair_rev: np.ndarray, pair_cost: np.ndarray) -> Iterator[Arcs]:
+    """The network's arcs, pair arcs first (so that arc i is pair i). Nodes: the source 0,
+    applications 1..n, reviewers n+1..n+m, the sink n+m+1."""
+    n, m = p.n, p.m
+    yield pair_app + 1, pair_rev + (n + 1), np.ones(pair_app.size, np.int64), pair_cost
+    yield np.zeros(n, np.int32), np.arange(1, n + 1, dtype=np.int32), np.full(n, p.k, np.int64), np.zeros(n, np.int64)
+    yield (
+        np.arange(n + 1, n + m + 1, dtype=np.int32),
+        np.full(m, n + m + 1, np.int32),
+        p.max_load,
+        np.zeros(m, np.int64),
+    )
 
 
 def _infeasible(p: ReviewerProblem, apps: np.ndarray, cannot: str, why: str) -> dict[str, Any]:

@@ -22,14 +22,14 @@ round() is Python's: it rounds halves to the even integer (round(86.5) == 86, ro
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from matching import _input as inp
-from matching._flow import Progress, report, shared_areas, solve_min_cost_flow
+from matching._flow import Arcs, Progress, report, shared_areas, solve_min_cost_flow
 from matching.errors import BadInput
 
 NO_PREFERENCES_COST = 50
@@ -88,11 +88,15 @@ def parse_site_problem(problem: Any) -> SiteProblem:
     sites = inp.records(problem, "sites")
     site_index = inp.index_of([ident for ident, _, _ in sites])
     team_index = inp.index_of([ident for ident, _, _ in teams])
-    capacity = [inp.as_count(inp.required(obj, "capacity", where), f"{where}: capacity") for _, obj, where in sites]
+    # A site never takes more than every team: clipping keeps capacities small, changes nothing.
+    capacity = [
+        min(inp.as_count(inp.required(obj, "capacity", where), f"{where}: capacity"), len(teams))
+        for _, obj, where in sites
+    ]
     preferences = []
     penalty = []
     for _, obj, where in teams:
-        listed = inp.as_list(obj.get("preferences") or [], f"{where}: preferences")
+        listed = inp.optional_list(obj, "preferences", f"{where}: preferences")
         ranked = [inp.lookup(site_index, v, f"{where}: preferences[{i}]", "site") for i, v in enumerate(listed)]
         if len(set(ranked)) != len(ranked):
             twice = next(v for i, v in enumerate(listed) if ranked.index(ranked[i]) != i)
@@ -110,21 +114,20 @@ def parse_site_problem(problem: Any) -> SiteProblem:
         site_areas=[inp.as_areas(obj, where) for _, obj, where in sites],
         preferences=preferences,
         penalty=np.asarray(penalty, dtype=np.int64).reshape(-1),
-        # A site never takes more than every team: clipping keeps capacities small, changes nothing.
-        capacity=np.minimum(np.asarray(capacity, dtype=np.int64).reshape(-1), len(teams)),
+        capacity=np.asarray(capacity, dtype=np.int64).reshape(-1),
         forbidden=forbidden,
     )
 
 
 def cost_matrix(p: SiteProblem) -> np.ndarray:
-    """cost[t, s] for every pair (int64, |teams| x |sites|), vectorised."""
+    """cost[t, s] for every pair (int32, |teams| x |sites|), vectorised."""
     no_prefs = np.array([not ranked for ranked in p.preferences], dtype=bool)
-    cost = np.where(no_prefs[:, None], NO_PREFERENCES_COST, NOT_PREFERRED_COST).astype(np.int64)
+    cost = np.where(no_prefs[:, None], NO_PREFERENCES_COST, NOT_PREFERRED_COST).astype(np.int32)
     cost = np.broadcast_to(cost, (p.t, p.s)).copy()
     rows = [t for t, ranked in enumerate(p.preferences) for _ in ranked]
     cols = [s for ranked in p.preferences for s in ranked]
     ranks = [r for ranked in p.preferences for r in range(len(ranked))]
-    cost[rows, cols] = RANK_COST * np.asarray(ranks, dtype=np.int64)
+    cost[rows, cols] = RANK_COST * np.asarray(ranks, dtype=np.int32)
     cost += np.where(shared_areas(p.team_areas, p.site_areas) == 0, NO_FIT_COST, 0)
     return cost
 
@@ -150,17 +153,17 @@ def allocate_sites(problem: dict[str, Any], *, progress: Progress = None) -> dic
         report(progress, 1.0)
         return {"assignments": [], "unassigned": [], "total_cost": 0}
 
-    cost = cost_matrix(p)
-    pair_team, pair_site = np.nonzero(allowed_matrix(p))  # in input order of teams, then sites
-    sink = t + s
-    tails = np.concatenate([pair_team, np.arange(t), np.arange(s) + t])
-    heads = np.concatenate([pair_site + t, np.full(t, sink), np.full(s, sink)])
-    caps = np.concatenate([np.ones(pair_team.size + t, np.int64), p.capacity])
-    costs = np.concatenate([cost[pair_team, pair_site], p.penalty, np.zeros(s, np.int64)])
+    # One arc per allowed pair, row-major: in input order of teams, then sites.
+    pairs = np.flatnonzero(allowed_matrix(p))
+    pair_team = (pairs // s).astype(np.int32)
+    pair_site = (pairs % s).astype(np.int32)
+    pair_cost = cost_matrix(p).ravel()[pairs]
+    del pairs
     supplies = np.concatenate([np.ones(t, np.int64), np.zeros(s, np.int64), [-t]])
-    report(progress, 0.5)
 
-    feasible, flows, optimal = solve_min_cost_flow(t + s + 1, tails, heads, caps, costs, supplies)
+    feasible, flows, optimal = solve_min_cost_flow(
+        t + s + 1, _arcs(p, pair_team, pair_site, pair_cost), supplies, on_built=lambda: report(progress, 0.5)
+    )
     if not feasible:  # impossible: every team has its own arc to the sink
         raise RuntimeError("site allocation flow reported infeasible")
     report(progress, 0.9)
@@ -170,6 +173,15 @@ def allocate_sites(problem: dict[str, Any], *, progress: Progress = None) -> dic
         raise RuntimeError(f"recomputed cost {result['total_cost']} differs from the solver's {optimal}")
     report(progress, 1.0)
     return result
+
+
+def _arcs(p: SiteProblem, pair_team: np.ndarray, pair_site: np.ndarray, pair_cost: np.ndarray) -> Iterator[Arcs]:
+    """The network's arcs, pair arcs first (so that arc i is pair i). Nodes: teams 0..t-1,
+    sites t..t+s-1, the sink t+s."""
+    t, s = p.t, p.s
+    yield pair_team, pair_site + t, np.ones(pair_team.size, np.int64), pair_cost
+    yield np.arange(t, dtype=np.int32), np.full(t, t + s, np.int32), np.ones(t, np.int64), p.penalty  # unassigned
+    yield np.arange(t, t + s, dtype=np.int32), np.full(s, t + s, np.int32), p.capacity, np.zeros(s, np.int64)
 
 
 def _result(p: SiteProblem, teams: np.ndarray, sites: np.ndarray) -> dict[str, Any]:

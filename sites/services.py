@@ -9,7 +9,7 @@ seat goes to exactly one of them.
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -273,6 +273,7 @@ def allocation_run_start(*, cohort: Cohort, by: User) -> AllocationRun:
         raise DeadlinePassed(
             _("Teams may rank their sites until the preference deadline: run the allocation after it.")
         )
+    _fail_stale_runs(cohort)
     if cohort.runs.filter(state__in=[RunState.QUEUED, RunState.RUNNING]).exists():
         raise SitesError(_("An allocation run is already in progress for this cohort."))
     if cohort.state == CohortState.PREFERENCES:
@@ -285,19 +286,41 @@ def allocation_run_start(*, cohort: Cohort, by: User) -> AllocationRun:
     return run
 
 
+# A run no worker has finished in this long is given up (a worker lost, or no worker
+# running), so that it does not block the cohort's next run for ever. The solver takes
+# seconds even for 3,000 teams (bench/sites_allocate.py).
+STALE_RUN_AFTER = timedelta(minutes=15)
+
+
+def _fail_stale_runs(cohort: Cohort) -> None:
+    stale = cohort.runs.filter(
+        state__in=[RunState.QUEUED, RunState.RUNNING], created_at__lt=timezone.now() - STALE_RUN_AFTER
+    )
+    for run in stale.select_for_update():
+        ensure_run_transition(run.state, RunState.FAILED)
+        run.state, run.finished_at = RunState.FAILED, timezone.now()
+        run.error = str(_("No worker finished this run within 15 minutes; it was given up."))
+        run.save(update_fields=["state", "error", "finished_at"])
+
+
 def allocation_run_execute(*, run: AllocationRun) -> AllocationRun:
     """Solve the run's cohort and store the explained result and its proposals.
 
     Runs in the Celery worker outside a transaction, so each progress write commits
-    at once and the page's progress bar sees it.
+    at once and the page's progress bar sees it. Safe to run again for the same run:
+    a finished run is left as it is, and a run found RUNNING (its worker was lost and
+    the broker delivered the task again) is solved afresh.
     """
     from matching import BadInput, allocate_sites, greedy_allocate_sites
 
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().get(pk=run.pk)
-        ensure_run_transition(run.state, RunState.RUNNING)
-        run.state = RunState.RUNNING
-        run.save(update_fields=["state"])
+        if run.is_finished:
+            return run
+        if run.state == RunState.QUEUED:
+            ensure_run_transition(run.state, RunState.RUNNING)
+            run.state = RunState.RUNNING
+            run.save(update_fields=["state"])
     data = allocation_input(cohort=run.cohort)
     last = [0.0]
 
@@ -312,12 +335,18 @@ def allocation_run_execute(*, run: AllocationRun) -> AllocationRun:
         greedy = greedy_allocate_sites(data.problem)
     except BadInput as error:
         return _run_failed(run, str(error))
+    except Exception:
+        # Recorded on the run, so the page says it failed rather than spinning for ever.
+        logger.exception("allocation run %s: the solver stopped", run.pk)
+        return _run_failed(run, str(_("The solver stopped unexpectedly; the error is in the worker's log.")))
     return _run_store(run=run, data_problem=data.problem, solution=solution, greedy=greedy, data=data)
 
 
 def _run_failed(run: AllocationRun, error: str) -> AllocationRun:
     with transaction.atomic():
         run = AllocationRun.objects.select_for_update().get(pk=run.pk)
+        if run.is_finished:
+            return run
         run.state, run.error, run.finished_at = RunState.FAILED, error, timezone.now()
         run.save(update_fields=["state", "error", "finished_at"])
     logger.warning("allocation run %s failed: %s", run.pk, error)
@@ -326,8 +355,11 @@ def _run_failed(run: AllocationRun, error: str) -> AllocationRun:
 
 @transaction.atomic
 def _run_store(*, run: AllocationRun, data_problem: dict, solution: dict, greedy: dict, data: Any) -> AllocationRun:
-    run = AllocationRun.objects.select_for_update().get(pk=run.pk)
+    # The cohort first, then the run: the order allocation_run_start and approve take.
     cohort = Cohort.objects.select_for_update().get(pk=run.cohort_id)
+    run = AllocationRun.objects.select_for_update().get(pk=run.pk)
+    if run.is_finished:
+        return run  # given up as stale meanwhile: its result is not wanted any more
     ensure_run_transition(run.state, RunState.DONE)
     # Proposals of earlier runs that were never approved give way to this one.
     stale = cohort.runs.filter(state=RunState.DONE).exclude(pk=run.pk)
@@ -367,8 +399,8 @@ def _run_store(*, run: AllocationRun, data_problem: dict, solution: dict, greedy
 def allocation_run_approve(*, run: AllocationRun, by: User) -> AllocationRun:
     """The programme manager approves the run: its proposals become offers, and each
     site's managers are told through the outbox."""
-    run = AllocationRun.objects.select_for_update().get(pk=run.pk)
     cohort = Cohort.objects.select_for_update().get(pk=run.cohort_id)
+    run = AllocationRun.objects.select_for_update().get(pk=run.pk)
     refusals = {
         RunState.APPROVED: _("This run is already approved: its offers went out."),
         RunState.SUPERSEDED: _("A later run replaced this one: approve the latest run instead."),

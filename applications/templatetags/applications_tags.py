@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from applications import eligibility
-from applications.enums import ApplicationStatus, Eligibility
+from applications.enums import ApplicationStatus, AttachmentKind, Eligibility
 from applications.sections import SECTIONS_BY_SLUG
 
 register = template.Library()
@@ -43,6 +43,13 @@ def eligibility_label(value: str) -> str:
         return value
 
 
+def _kind_label(value: str) -> str:
+    try:
+        return str(AttachmentKind(value).label).lower()
+    except ValueError:
+        return value
+
+
 def section_title(slug: str) -> str:
     section = SECTIONS_BY_SLUG.get(slug)
     return str(section.title) if section else slug
@@ -74,6 +81,11 @@ def timeline_text(event, *, for_staff: bool = False) -> str:
         return _("Withdrawn (was %(status)s)") % {"status": status_label(before.get("status", "")).lower()}
     if event.action == "application.attachment":
         return _("%(kind)s uploaded: %(name)s") % {"kind": after.get("kind", ""), "name": after.get("name", "")}
+    if event.action == "application.attachment_check":
+        kind = _kind_label(after.get("kind", ""))
+        if after.get("unsafe_findings"):
+            return _("Safety check: the %(kind)s holds content that could run when it is opened") % {"kind": kind}
+        return _("Safety check: the %(kind)s is safe to open") % {"kind": kind}
     if event.action == "application.attachment_delete":
         return _("Attachment removed: %(kind)s") % {"kind": before.get("kind", "")}
     if event.action == "application.section_replace":

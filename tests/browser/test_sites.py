@@ -89,3 +89,41 @@ def test_site_manager_answers_and_programme_manager_reallocates_and_confirms(pag
         "ogr",
         "tehnopol",
     ]
+
+
+def test_sites_pages_meet_wcag_21_aa(page, live_server, screenshot, settings):
+    """The directory, the site manager's workspace and offer, and the programme manager's
+    cohort and allocation result, on the demo data, audited by axe (tests/browser/test_accessibility.py)."""
+    from accounts.demo import DEMO_PASSWORD
+    from diana_portal.management.commands.seed_demo import Command as SeedDemo
+    from tests.browser.test_accessibility import AxeAudit
+
+    SeedDemo().handle()
+    settings.REQUIRE_STAFF_MFA = False  # the demo manager signs in as under `make run`
+    page.set_default_timeout(10_000)
+    audit = AxeAudit(page=page, base_url=live_server.url)
+    cohort = Cohort.objects.get()
+    run = AllocationRun.objects.get(cohort=cohort)
+    offer = Allocation.objects.filter(site__slug="tehnopol", status=AllocationStatus.OFFERED).first()
+    assert offer is not None
+
+    audit.visit("directory", "/sites/")
+    screenshot("sites-directory")
+    audit.visit("directory filtered", "/sites/?kind=test_centre&nation=EE")
+    audit.visit("site", "/sites/tehnopol/")
+    sign_in(page, live_server, "site@demo.example", DEMO_PASSWORD)
+    audit.check("home, site manager")
+    audit.visit("workspace", "/sites/workspace/")
+    audit.visit("offer", f"/sites/offers/{offer.pk}/")
+    audit.visit("manage site", "/sites/tehnopol/manage/")
+    audit.visit("roster", "/sites/tehnopol/roster/")
+    page.context.clear_cookies()
+    sign_in(page, live_server, "manager@demo.example", DEMO_PASSWORD)
+    audit.visit("registry", "/sites/staff/")
+    audit.visit("cohorts", "/sites/cohorts/")
+    audit.visit("cohort", f"/sites/cohorts/{cohort.pk}/")
+    screenshot("sites-demo-cohort")
+    audit.visit("allocation result", f"/sites/runs/{run.pk}/")
+    screenshot("sites-demo-result")
+    audit.visit("build a cohort", "/sites/cohorts/new/")
+    audit.assert_clean()

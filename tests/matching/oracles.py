@@ -175,3 +175,30 @@ def lp_sites(problem: dict[str, Any]) -> int:
     solver.Minimize(sum(objective))
     assert solver.Solve() == pywraplp.Solver.OPTIMAL
     return round(solver.Objective().Value())
+
+
+def short_in_some_maximum(problem: dict[str, Any]) -> set[str]:
+    """The applications left with fewer than k reviewers by some assignment that places as
+    many reviews as possible (each application taking at most k): the ones that "cannot all
+    be covered" when the loads are what runs out."""
+    k = problem["reviewers_per_application"]
+    revs = problem["reviewers"]
+    choices = []
+    for app in problem["applications"]:
+        ok = [i for i, r in enumerate(revs) if not conflicted(problem, app, r)]
+        choices.append([c for size in range(k + 1) for c in itertools.combinations(ok, size)])
+    best, short = -1, set()
+    for combo in itertools.product(*choices):
+        load = [0] * len(revs)
+        for chosen in combo:
+            for i in chosen:
+                load[i] += 1
+        if any(load[i] > r["max_load"] for i, r in enumerate(revs)):
+            continue
+        placed = sum(len(chosen) for chosen in combo)
+        lacking = {app["id"] for app, chosen in zip(problem["applications"], combo, strict=True) if len(chosen) < k}
+        if placed > best:
+            best, short = placed, lacking
+        elif placed == best:
+            short |= lacking
+    return short

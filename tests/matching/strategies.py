@@ -14,7 +14,9 @@ areas = st.lists(st.sampled_from(AREAS), max_size=3, unique=True)
 
 
 @st.composite
-def reviewer_problems(draw: Any, max_apps: int = 3, max_reviewers: int = 4, max_k: int = 2) -> dict[str, Any]:
+def reviewer_problems(
+    draw: Any, max_apps: int = 3, max_reviewers: int = 4, max_k: int = 2, loads: tuple[int, int] = (0, 3)
+) -> dict[str, Any]:
     n = draw(st.integers(0, max_apps))
     m = draw(st.integers(0, max_reviewers))
     apps = [
@@ -27,7 +29,7 @@ def reviewer_problems(draw: Any, max_apps: int = 3, max_reviewers: int = 4, max_
             "nation": "FR",
             "organisation": draw(st.sampled_from(ORGS)),
             "areas": draw(areas),
-            "max_load": draw(st.integers(0, 3)),
+            "max_load": draw(st.integers(*loads)),
         }
         for j in range(m)
     ]
@@ -47,8 +49,14 @@ def site_problems(draw: Any, max_teams: int = 4, max_sites: int = 3) -> dict[str
     s = draw(st.integers(0, max_sites))
     site_ids = [f"S{j}" for j in range(s)]
     sites = [{"id": sid, "nation": "DK", "areas": draw(areas), "capacity": draw(st.integers(0, 2))} for sid in site_ids]
-    # Scores with halves, so that round()'s ties to even are exercised.
-    scores = st.one_of(st.integers(0, 100), st.integers(0, 200).map(lambda x: x / 2), st.floats(0, 100))
+    # Scores with halves, so that round()'s ties to even are exercised; and, rarely, scores so
+    # negative that staying out is cheaper than a seat (the contract allows any number).
+    scores = st.one_of(
+        st.integers(0, 100),
+        st.integers(0, 200).map(lambda x: x / 2),
+        st.floats(0, 100),
+        st.integers(-2400, -1800).map(lambda x: x / 2),
+    )
     teams = [
         {
             "id": f"T{i}",

@@ -5,9 +5,16 @@ import random
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matching import BadInput, assign_reviewers, greedy_assign_reviewers, reviewer_cost
-from tests.matching.oracles import brute_force_reviewers, check_reviewer_assignment, lp_reviewers
+from tests.matching.oracles import (
+    brute_force_reviewers,
+    check_reviewer_assignment,
+    conflicted,
+    lp_reviewers,
+    short_in_some_maximum,
+)
 from tests.matching.strategies import reviewer_problems
 
 
@@ -173,6 +180,27 @@ def test_bad_input_raises_before_any_progress():
     assert seen == []
 
 
+def test_null_optional_lists_are_empty_and_huge_loads_are_fine():
+    p = {
+        "reviewers_per_application": 1,
+        "applications": [{"id": "A1", "areas": None, "organisation": None}],
+        "reviewers": [{"id": "R1", "areas": ["ai"], "max_load": 10**40}],
+        "conflicts": None,
+    }
+
+    assert assign_reviewers(p) == {
+        "feasible": True,
+        "assignments": [{"application": "A1", "reviewer": "R1"}],
+        "total_cost": 100,
+    }
+
+
+def test_missing_conflicts_means_none():
+    p = {"reviewers_per_application": 1, "applications": [app("A1", ["ai"])], "reviewers": [rev("R1", ["ai"])]}
+
+    assert assign_reviewers(p)["total_cost"] == 0
+
+
 def test_integer_ids_are_kept_as_given():
     p = problem([{"id": 1, "areas": ["ai"]}], [{"id": 7, "areas": ["ai"], "max_load": 1}])
 
@@ -197,6 +225,28 @@ def test_optimal_against_brute_force(p):
         assert check_reviewer_assignment(p, result) == best
 
 
+# Loads of one review make the loads, not the conflicts, what runs out in many of these.
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(reviewer_problems(max_apps=3, max_reviewers=3), reviewer_problems(4, 3, 2, loads=(1, 1))))
+def test_uncovered_applications_are_exactly_those_that_can_be_left_short(p):
+    """With too few unconflicted reviewers, exactly the applications short of candidates;
+    otherwise exactly the applications some maximum assignment leaves short."""
+    result = assign_reviewers(p)
+    if result["feasible"]:
+        return
+    k = p["reviewers_per_application"]
+    lacking = {
+        a["id"]
+        for a in p["applications"]
+        if sum(1 for r in p["reviewers"] if r["max_load"] > 0 and not conflicted(p, a, r)) < k
+    }
+
+    expected = lacking or short_in_some_maximum(p)
+
+    assert set(result["uncovered"]) == expected
+    assert result["uncovered"] == [a["id"] for a in p["applications"] if a["id"] in expected]  # input order
+
+
 @settings(max_examples=100, deadline=None)
 @given(reviewer_problems())
 def test_greedy_is_valid_and_never_beats_the_optimum(p):
@@ -206,6 +256,18 @@ def test_greedy_is_valid_and_never_beats_the_optimum(p):
     if greedy["feasible"]:
         assert optimal["feasible"] is True
         assert check_reviewer_assignment(p, greedy) >= optimal["total_cost"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(reviewer_problems(max_apps=8, max_reviewers=6, max_k=3))
+def test_optimal_against_an_independent_lp_on_random_instances(p):
+    optimum = lp_reviewers(p)
+
+    result = assign_reviewers(p)
+
+    assert result["feasible"] is (optimum is not None)
+    if optimum is not None:
+        assert check_reviewer_assignment(p, result) == optimum
 
 
 def medium_problem(seed, n=60, m=20, k=3):

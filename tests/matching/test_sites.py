@@ -96,6 +96,16 @@ def test_zero_capacity_sites_and_no_sites_leave_teams_unassigned():
     assert allocate_sites({"teams": teams, "sites": []})["total_cost"] == 2026
 
 
+def test_null_optional_lists_are_empty_and_huge_capacities_are_fine():
+    p = {
+        "teams": [{"id": "T1", "score": 70, "areas": None, "preferences": None}],
+        "sites": [{"id": "S1", "areas": ["ai"], "capacity": 10**40}],
+        "forbidden": None,
+    }
+
+    assert allocate_sites(p) == {"assignments": [{"team": "T1", "site": "S1"}], "unassigned": [], "total_cost": 250}
+
+
 def test_no_teams_costs_nothing():
     assert allocate_sites({"teams": [], "sites": [site("S1")]}) == {
         "assignments": [],
@@ -127,6 +137,12 @@ def test_greedy_is_valid_and_never_beats_the_optimum(p):
     greedy = greedy_allocate_sites(p)
 
     assert check_site_allocation(p, greedy) >= allocate_sites(p)["total_cost"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(site_problems(max_teams=10, max_sites=5))
+def test_optimal_against_an_independent_lp_on_random_instances(p):
+    assert check_site_allocation(p, allocate_sites(p)) == lp_sites(p)
 
 
 def medium_problem(seed, t=80, s=12):

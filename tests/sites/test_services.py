@@ -349,3 +349,42 @@ def test_cohort_confirm_waits_for_answers_then_confirms_every_accepted_one(manag
 def test_cohort_model_is_unique_per_programme_phase():
     cohort = CohortFactory()
     assert Cohort.objects.filter(programme=cohort.programme).count() == 1
+
+
+def test_a_run_delivered_twice_is_solved_once(manager):
+    cohort = CohortFactory()
+    rank(CohortTeamFactory(cohort=cohort), SiteFactory())
+    run = run_now(cohort, manager)
+    finished_at = run.finished_at
+
+    assert run_allocation(run_id=run.pk) == RunState.DONE
+
+    run.refresh_from_db()
+    assert run.finished_at == finished_at
+    assert Allocation.objects.filter(cohort=cohort).count() == 1
+
+
+def test_a_run_no_worker_finished_is_given_up_after_fifteen_minutes(manager):
+    cohort = CohortFactory()
+    stuck = services.allocation_run_start(cohort=cohort, by=manager)
+
+    with (
+        time_machine.travel(timezone.now() + timedelta(minutes=14), tick=False),
+        pytest.raises(SitesError, match="already in progress"),
+    ):
+        services.allocation_run_start(cohort=cohort, by=manager)
+    with time_machine.travel(timezone.now() + timedelta(minutes=16), tick=False):
+        fresh = services.allocation_run_start(cohort=cohort, by=manager)
+
+    stuck.refresh_from_db()
+    assert (stuck.state, stuck.error) == (
+        RunState.FAILED,
+        "No worker finished this run within 15 minutes; it was given up.",
+    )
+    assert fresh.state == RunState.QUEUED
+    assert run_allocation(run_id=stuck.pk) == RunState.FAILED  # a late delivery changes nothing
+
+
+def test_the_task_logs_a_missing_run(caplog):
+    assert run_allocation(run_id=987654) is None
+    assert "allocation run 987654 not found" in caplog.text
