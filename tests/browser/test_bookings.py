@@ -80,3 +80,39 @@ def test_programme_manager_marks_a_phase2_team_and_sees_the_funding(page, live_s
     screenshot("phase2-funding")
     teams[2].refresh_from_db()
     assert teams[2].phase2 is True
+
+
+def test_booking_pages_meet_wcag_21_aa(page, live_server, screenshot, settings):
+    """The team's bookings and request form, the test centre manager's inbox and answer
+    page, the staff overview and the Phase 2 page, on the demo data, audited by axe."""
+    from accounts.demo import DEMO_PASSWORD
+    from diana_portal.management.commands.seed_demo import Command as SeedDemo
+    from tests.browser.test_accessibility import AxeAudit
+
+    SeedDemo().handle()
+    settings.REQUIRE_STAFF_MFA = False  # the demo manager signs in as under `make run`
+    page.set_default_timeout(10_000)
+    audit = AxeAudit(page=page, base_url=live_server.url)
+    pending = Booking.objects.filter(status=BookingStatus.REQUESTED, centre__managers__email="site@demo.example")
+    booking = pending.select_related("team", "requested_by").order_by("starts_on").first()
+    assert booking is not None
+    member = booking.requested_by
+    member.set_password(PASSWORD)  # a demo company's founder signs in for this audit only
+    member.save(update_fields=["password"])
+
+    sign_in(page, live_server, member.email, PASSWORD)
+    audit.visit("team bookings", "/sites/bookings/")
+    screenshot("bookings-demo-team")
+    audit.visit("booking request", f"/sites/bookings/request/{booking.team_id}/")
+    page.context.clear_cookies()
+    sign_in(page, live_server, "site@demo.example", DEMO_PASSWORD)
+    audit.visit("booking inbox", "/sites/bookings/inbox/")
+    screenshot("bookings-demo-inbox")
+    audit.visit("booking answer", f"/sites/bookings/inbox/{booking.pk}/")
+    page.context.clear_cookies()
+    sign_in(page, live_server, "manager@demo.example", DEMO_PASSWORD)
+    audit.visit("bookings overview", "/sites/bookings/staff/")
+    screenshot("bookings-demo-staff")
+    audit.visit("phase 2", f"/sites/cohorts/{booking.team.cohort_id}/phase2/")
+    screenshot("bookings-demo-phase2")
+    audit.assert_clean()
