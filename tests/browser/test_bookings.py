@@ -29,7 +29,7 @@ def test_member_requests_a_test_slot_and_the_centre_manager_approves_it(page, li
 
     # The team member asks for two weeks, giving a Wednesday and a Thursday.
     sign_in(page, live_server, member.email, PASSWORD)
-    page.get_by_role("link", name="Test bookings").click()
+    page.get_by_role("link", name="Test bookings", exact=True).click()
     page.get_by_role("link", name=f"Request test time for {organisation}").click()
     page.get_by_label("Test centre").select_option(label="Baltic Cyber Range (demo) (Tartu, EE)")
     page.get_by_label("First day").fill((first + timedelta(days=2)).isoformat())
@@ -46,7 +46,7 @@ def test_member_requests_a_test_slot_and_the_centre_manager_approves_it(page, li
     # The test centre's manager answers from the booking inbox.
     page.context.clear_cookies()
     sign_in(page, live_server, manager.email, PASSWORD)
-    page.get_by_role("link", name="Booking inbox").click()
+    page.get_by_role("link", name="Booking inbox", exact=True).click()
     page.get_by_test_id("bookings-pending").get_by_role("link", name=organisation).click()
     expect(page.get_by_test_id("booking-weeks").get_by_text(week_label(first))).to_be_visible()
     screenshot("booking-answer")
