@@ -31,6 +31,7 @@ from sites.forms import (
     SiteForm,
 )
 from sites.models import Allocation, AllocationRun, Cohort, Site
+from sites.permissions import is_manager_of_site
 
 # --- Access ---------------------------------------------------------------------------------
 
@@ -104,7 +105,9 @@ def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "sites/site_detail.html",
         {
             "site": site,
-            "can_edit": request.user.has_perm("sites.edit_own_site", site),
+            # The predicate itself, not has_perm: a superuser holds every permission, but
+            # the manager's edit page is for the site's own managers only.
+            "can_edit": is_manager_of_site(request.user, site),
             "can_manage": request.user.has_perm("sites.manage_registry"),
         },
     )

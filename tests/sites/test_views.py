@@ -180,3 +180,13 @@ def test_run_progress_approve_and_result_page():
     assert Allocation.objects.get(cohort=cohort).status == AllocationStatus.OFFERED
     again = client.post(f"/sites/runs/{run.pk}/approve/", follow=True)
     assert "This run is already approved: its offers went out." in again.content.decode()
+
+
+def test_site_page_offers_the_manager_edit_only_to_the_sites_own_managers():
+    manager = signed_in(Role.SITE_MANAGER)
+    SiteFactory(slug="mine", managers=[manager.user])
+    edit_link = 'href="/sites/mine/manage/"'
+
+    assert edit_link in manager.get("/sites/mine/").content.decode()
+    assert edit_link not in signed_in(Role.SITE_MANAGER).get("/sites/mine/").content.decode()
+    assert edit_link not in signed_in(Role.ADMIN).get("/sites/mine/").content.decode()
