@@ -8,7 +8,7 @@ write the audit trail (DESIGN §5). The models stay registered for look-ups.
 from django.contrib import admin
 
 from applications.admin import ReadOnlyMixin
-from sites.models import Allocation, AllocationRun, Cohort, CohortTeam, ForbiddenPair, Preference, Site
+from sites.models import Allocation, AllocationRun, Booking, Cohort, CohortTeam, ForbiddenPair, Preference, Site
 
 
 @admin.register(Site)
@@ -58,3 +58,12 @@ class AllocationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class ForbiddenPairAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["team", "site", "created_at"]
     list_select_related = ["team__application", "site"]
+
+
+# Bookings move only through sites.bookings, which locks the centre's row for its weekly capacity.
+@admin.register(Booking)
+class BookingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["team", "centre", "starts_on", "ends_on", "status", "answered_at"]
+    list_filter = ["status"]
+    list_select_related = ["team__application", "centre"]
+    search_fields = ["team__application__reference", "team__application__organisation__name", "centre__name"]

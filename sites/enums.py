@@ -128,3 +128,58 @@ AUDIT_ACTION_LABELS = {
     "allocation.decline": _("Offer declined"),
     "allocation.confirm": _("Allocation confirmed"),
 }
+
+
+# --- Test-centre bookings and Phase 2 (issue 9, points 5 and 6) ---------------------------------
+
+
+class BookingStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+B = BookingStatus
+
+# The test centre's managers approve or decline (with a reason) a request; the team may
+# withdraw its request, or give back an approved slot, by cancelling. Nothing else moves.
+BOOKING_TRANSITIONS: dict[BookingStatus, frozenset[BookingStatus]] = {
+    B.REQUESTED: frozenset({B.APPROVED, B.DECLINED, B.CANCELLED}),
+    B.APPROVED: frozenset({B.CANCELLED}),
+    B.DECLINED: frozenset(),
+    B.CANCELLED: frozenset(),
+}
+
+# A team books test time once its Phase 1 place is settled: a site has accepted it
+# (allocation accepted, or confirmed by the programme manager). Its cohort may still be
+# allocating other teams, whose places do not change its own; it runs from then on.
+BOOKABLE_COHORT_STATES = frozenset({CohortState.ALLOCATING, CohortState.CONFIRMED})
+
+# Bookings that still claim the team's time (one team holds one of these per centre and week).
+LIVE_BOOKING_STATUSES = frozenset({B.REQUESTED, B.APPROVED})
+
+# A booking covers whole ISO weeks (Monday to Sunday): a test campaign at a centre is
+# planned by the week, and a centre's capacity is slots per week. At most this many
+# weeks per booking, starting within BOOKING_HORIZON_WEEKS of today.
+MAX_BOOKING_WEEKS = 4
+BOOKING_HORIZON_WEEKS = 26
+
+# DIANA's figure (diana-facts.md): about one team in five goes on to Phase 2.
+PHASE2_SHARE = 5
+
+
+def ensure_booking_transition(current: str, target: str) -> None:
+    if BookingStatus(target) not in BOOKING_TRANSITIONS[BookingStatus(current)]:
+        raise TransitionError(current, target, BookingStatus)
+
+
+AUDIT_ACTION_LABELS.update(
+    {
+        "booking.request": _("Test slot requested"),
+        "booking.approve": _("Test slot approved"),
+        "booking.decline": _("Test slot declined"),
+        "booking.cancel": _("Test slot cancelled"),
+        "team.phase2": _("Phase 2 selection changed"),
+    }
+)

@@ -13,7 +13,9 @@ from sites.models import Cohort, Site
 from sites.services import SITE_FIELDS
 
 # Words of the sites URLs that a slug must not take: /sites/<slug>/ would hide them.
-RESERVED_SLUGS = frozenset({"staff", "workspace", "cohorts", "runs", "offers", "preferences", "allocations"})
+RESERVED_SLUGS = frozenset(
+    {"staff", "workspace", "cohorts", "runs", "offers", "preferences", "allocations", "bookings"}
+)
 
 
 class DirectoryFilterForm(forms.Form):

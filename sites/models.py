@@ -18,6 +18,7 @@ from sites.enums import (
     LIVE_STATUSES,
     MAX_PREFERENCES,
     AllocationStatus,
+    BookingStatus,
     CohortPhase,
     CohortState,
     RunState,
@@ -137,6 +138,8 @@ class CohortTeam(models.Model):
     # it sets the penalty of leaving the team unplaced (DESIGN §7.1). None: no ranking
     # existed; the solver then counts 0 and the pages say so.
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    # Set by the programme manager through sites.bookings.team_set_phase2 (audited).
+    phase2 = models.BooleanField(_("Phase 2"), default=False, help_text=_("Selected to go on to Phase 2."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -285,3 +288,66 @@ class ForbiddenPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} not at {self.site}"
+
+
+class Booking(models.Model):
+    """A team's request for test time at a test centre, in whole ISO weeks.
+
+    The team gives a first and a last day; the booking covers every ISO week they touch,
+    Monday to Sunday (sites.bookings.weeks_covering), because a centre's capacity is
+    slots per week. Each approved booking takes one slot in each of its weeks.
+    """
+
+    team = models.ForeignKey(CohortTeam, on_delete=models.CASCADE, related_name="bookings", verbose_name=_("team"))
+    centre = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("test centre"))
+    starts_on = models.DateField(_("first day"), help_text=_("The Monday of the first week."))
+    ends_on = models.DateField(_("last day"), help_text=_("The Sunday of the last week."))
+    purpose = models.TextField(_("purpose"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    answered_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("answered by")
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    cancelled_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("cancelled by")
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("test booking")
+        verbose_name_plural = _("test bookings")
+        ordering = ["starts_on", "id"]
+        indexes = [models.Index(fields=["centre", "status", "starts_on"], name="booking_centre_status_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_on__lte=models.F("ends_on")), name="booking_dates_ordered"),
+            # Whole ISO weeks: Monday (1) to Sunday (7).
+            models.CheckConstraint(
+                condition=Q(starts_on__iso_week_day=1, ends_on__iso_week_day=7), name="booking_whole_weeks"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=BookingStatus.DECLINED) | ~Q(reason=""), name="booking_decline_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} at {self.centre} from {self.starts_on}"
+
+    @property
+    def weeks(self) -> int:
+        return ((self.ends_on - self.starts_on).days + 1) // 7
+
+    @property
+    def first_week(self) -> str:
+        year, week, _day = self.starts_on.isocalendar()
+        return f"{year}-W{week:02d}"
+
+    @property
+    def last_week(self) -> str:
+        year, week, _day = self.ends_on.isocalendar()
+        return f"{year}-W{week:02d}"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from sites import views
 
@@ -31,6 +31,7 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("runs/<int:pk>/approve/", views.run_approve, name="run_approve"),
+    path("", include("sites.urls_bookings")),  # test-centre bookings and Phase 2
     # A site: public page, its manager's edit page and its roster
     path("<slug:slug>/", views.site_detail, name="detail"),
     path("<slug:slug>/manage/", views.manager_site_edit, name="manager_site_edit"),

@@ -14,16 +14,42 @@ pytestmark = pytest.mark.django_db
 
 BAR = {
     Role.ANONYMOUS: ["Home", "Challenges", "Sites"],
-    Role.INNOVATOR: ["Home", "Challenges", "Sites", "My applications", "Organisations", "Site preferences", "Messages"],
+    Role.INNOVATOR: [
+        "Home",
+        "Challenges",
+        "Sites",
+        "My applications",
+        "Organisations",
+        "Site preferences",
+        "Test bookings",
+        "Messages",
+    ],
     Role.REVIEWER: ["Home", "Challenges", "Sites", "Messages"],
-    Role.SITE_MANAGER: ["Home", "Challenges", "Sites", "Site workspace", "Messages"],
+    Role.SITE_MANAGER: ["Home", "Challenges", "Sites", "Site workspace", "Booking inbox", "Messages"],
     Role.MINISTRY: ["Home", "Challenges", "Sites", "Messages"],
     Role.PROGRAMME_MANAGER: ["Home", "Challenges", "Sites", "Messages"],
     Role.ADMIN: ["Home", "Challenges", "Sites", "Messages"],
 }
 STAFF_MENU = {
-    Role.PROGRAMME_MANAGER: ["Programmes", "Applications received", "Site registry", "Cohorts", "Outbox", "API tokens"],
-    Role.ADMIN: ["Programmes", "Applications received", "Site registry", "Cohorts", "Outbox", "API tokens", "Administration"],
+    Role.PROGRAMME_MANAGER: [
+        "Programmes",
+        "Applications received",
+        "Site registry",
+        "Cohorts",
+        "Test bookings",
+        "Outbox",
+        "API tokens",
+    ],
+    Role.ADMIN: [
+        "Programmes",
+        "Applications received",
+        "Site registry",
+        "Cohorts",
+        "Test bookings",
+        "Outbox",
+        "API tokens",
+        "Administration",
+    ],
 }
 
 
@@ -65,7 +91,7 @@ def test_a_user_with_a_second_role_is_addressed_in_that_role(role_client):
 
     html = client.get(reverse("home")).content.decode()
 
-    assert _labels(html, "nav-link") == ["Home", "Challenges", "Sites", "Site workspace", "Messages"]
+    assert _labels(html, "nav-link") == ["Home", "Challenges", "Sites", "Site workspace", "Booking inbox", "Messages"]
     assert 'data-testid="guidance-reviewer"' in html
     assert 'data-testid="guidance-site-manager"' in html
 
