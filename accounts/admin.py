@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import GROUP_ROLES
-from accounts.models import Ally, AuditEvent, MinistryProfile, ReviewerProfile, User
+from accounts.models import Ally, ApiRead, ApiToken, AuditEvent, MinistryProfile, ReviewerProfile, User
 from accounts.services import user_access_record, user_access_state
 
 # Role groups are named by their code (programme_manager); people read the label.
@@ -104,6 +104,46 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "target_type"]
     list_select_related = ["actor"]
     search_fields = ["target_id", "actor__email", "action"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: tokens are issued and revoked on the staff page (/staff/api-tokens/), which
+    shows the secret once and audits both; the admin could do neither."""
+
+    list_display = ["name", "nation", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_filter = ["nation"]
+    search_fields = ["name", "prefix"]
+    exclude = ["key_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApiRead)
+class ApiReadAdmin(admin.ModelAdmin):
+    """Read-only: the record of every ministry request is append-only."""
+
+    list_display = ["at", "token", "method", "path", "status"]
+    list_filter = ["status"]
+    list_select_related = ["token"]
+    search_fields = ["path", "token__name", "token__prefix"]
     date_hierarchy = "at"
 
     def has_add_permission(self, request) -> bool:

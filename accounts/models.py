@@ -1,6 +1,9 @@
+import datetime
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -169,3 +172,81 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id}"
+
+
+# --- API tokens (DESIGN §9) --------------------------------------------------------------
+
+# What every token starts with: scanners (GitHub's, a mail gateway's) can recognise a leaked one.
+API_TOKEN_MARK = "diana_"  # noqa: S105 - a public marker, not a secret
+# The visible prefix: the mark and the first characters of the secret. Enough to tell a
+# ministry's tokens apart in a list; far too little to guess the rest (~240 more bits).
+API_TOKEN_PREFIX_LENGTH = len(API_TOKEN_MARK) + 8
+
+
+class ApiToken(models.Model):
+    """A ministry's bearer token for the read-only API, bound to one nation.
+
+    Only the SHA-256 of the token is stored: the token is a random 256-bit secret, so a
+    fast hash is enough (no password stretching needed) and lets each request find its
+    row by one indexed lookup. The token itself is shown once, when it is issued.
+    """
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("Who holds it, e.g. “Polish MoD”."))
+    nation = CountryField(_("nation"), help_text=_("The ministry sees the applications of this nation only."))
+    prefix = models.CharField(_("prefix"), max_length=API_TOKEN_PREFIX_LENGTH, db_index=True)
+    key_hash = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    # The revoked flag: null while the token is live. The instant and the person say when and who.
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("revoked by")
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=F("created_at")), name="api_token_expires_after_creation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now: datetime.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+    def is_live(self, now: datetime.datetime | None = None) -> bool:
+        return not self.is_revoked and not self.is_expired(now)
+
+
+class ApiRead(models.Model):
+    """One request a ministry made with its token: which token, what, when, and the answer.
+
+    Append-only, one INSERT per request and nothing else (no foreign key is fetched
+    to write it), so auditing every read costs a fraction of a millisecond.
+    """
+
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="reads", verbose_name=_("token"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    status = models.PositiveSmallIntegerField(_("status"))
+
+    class Meta:
+        verbose_name = _("API read")
+        verbose_name_plural = _("API reads")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["token", "at"], name="api_read_token_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.status})"

@@ -29,3 +29,4 @@ def is_ministry(user) -> bool:
 is_signed_in = rules.is_authenticated
 
 rules.add_perm("accounts.view_staff_area", is_programme_manager)
+rules.add_perm("accounts.manage_api_tokens", is_programme_manager)

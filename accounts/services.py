@@ -1,10 +1,18 @@
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.allies import NATO_ALLIES
 from accounts.audit import audit_record
 from accounts.enums import GROUP_ROLES, Role
-from accounts.models import Ally, User
+from accounts.models import API_TOKEN_MARK, API_TOKEN_PREFIX_LENGTH, Ally, ApiRead, ApiToken, User
 
 
 def allies_sync() -> int:
@@ -61,3 +69,97 @@ def user_grant_role(*, user: User, role: Role, by: User | None) -> None:
     after = _role_state(user)
     if after != before:
         audit_record(by=by, action="user.grant_role", target=user, before=before, after=after)
+
+
+# --- API tokens (DESIGN §9) --------------------------------------------------------------
+
+API_TOKEN_DAYS_DEFAULT = 90
+API_TOKEN_DAYS_MAX = 730  # two years: a ministry renews its token at least that often
+API_TOKEN_NAME_MAX = 200  # ApiToken.name
+
+
+class ApiTokenError(Exception):
+    """A token cannot be issued or revoked as asked; the message says why, for people."""
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    key: str  # the secret itself: shown once, never stored
+
+
+def api_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_issue(*, nation: str, name: str, days: int = API_TOKEN_DAYS_DEFAULT, by: User | None) -> IssuedToken:
+    """Issue a bearer token for a ministry of `nation` (an Ally), valid for `days`.
+
+    Returns the key, which the caller shows once: only its SHA-256 is stored.
+    `by` is None for the command line and the demo."""
+    nation, name = nation.strip().upper(), " ".join(name.split())
+    if not Ally.objects.filter(code=nation).exists():
+        raise ApiTokenError(
+            _("%(nation)s is not a NATO Ally: give the two-letter code of an Ally, such as PL.")
+            % {"nation": nation or "''"}
+        )
+    if not name:
+        raise ApiTokenError(_("Give the token a name that says who holds it, such as “Polish MoD”."))
+    if len(name) > API_TOKEN_NAME_MAX:
+        raise ApiTokenError(_("The name is too long: at most 200 characters."))
+    if not 1 <= days <= API_TOKEN_DAYS_MAX:
+        raise ApiTokenError(_("A token is valid for 1 to %(max)s days.") % {"max": API_TOKEN_DAYS_MAX})
+    key = API_TOKEN_MARK + secrets.token_urlsafe(32)
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        name=name,
+        nation=nation,
+        prefix=key[:API_TOKEN_PREFIX_LENGTH],
+        key_hash=api_token_hash(key),
+        created_at=now,
+        created_by=by,
+        expires_at=now + timedelta(days=days),
+    )
+    audit_record(
+        by=by,
+        action="api_token.issue",
+        target=token,
+        after={"name": name, "nation": nation, "prefix": token.prefix, "expires_at": token.expires_at.isoformat()},
+    )
+    return IssuedToken(token=token, key=key)
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: User | None) -> ApiToken:
+    """Revoke a token at once: its next request answers 401. Revoking twice is an error."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.is_revoked:
+        raise ApiTokenError(_("This token was already revoked."))
+    token.revoked_at = timezone.now()
+    token.revoked_by = by
+    token.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(
+        by=by,
+        action="api_token.revoke",
+        target=token,
+        before={"revoked_at": None},
+        after={"revoked_at": token.revoked_at.isoformat()},
+    )
+    return token
+
+
+# The last-used time is for people ("is this token still in use?"): a minute's precision
+# is plenty, and writing it at most once a minute per token keeps reads from queueing on
+# one row. Redis remembers which tokens were stamped in the last minute.
+LAST_USED_PRECISION_SECONDS = 60
+
+
+def api_token_touch(*, token: ApiToken, now: datetime) -> None:
+    if cache.add(f"api-token-used:{token.pk}", 1, timeout=LAST_USED_PRECISION_SECONDS):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+
+
+def api_read_record(*, token: ApiToken, method: str, path: str, status: int, at: datetime) -> None:
+    """The audit of one ministry request (DESIGN §9): one INSERT, in autocommit."""
+    ApiRead.objects.create(token_id=token.pk, at=at, method=method[:10], path=path[:500], status=status)

@@ -57,6 +57,11 @@ APPLICANT_WITHDRAWABLE = frozenset({S.DRAFT, S.SUBMITTED, S.ELIGIBLE, S.IN_REVIE
 COUNTS_AGAINST_LIMIT = frozenset({S.SUBMITTED, S.ELIGIBLE, S.IN_REVIEW, S.SELECTED, S.RESERVE, S.REJECTED})
 
 
+# The programme manager's decisions. An application shows one only once the decisions
+# are released (the reviews app moves the status then), so the status *is* the decision.
+DECISIONS = frozenset({S.SELECTED, S.RESERVE, S.REJECTED})
+
+
 class TransitionError(Exception):
     """An illegal move of the state machine: a form error in HTML, 409 in the API."""
 

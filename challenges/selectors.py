@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -139,3 +139,22 @@ def challenge_get_visible(
         .filter(programme__slug=programme_slug, slug=challenge_slug)
         .first()
     )
+
+
+def programme_list_for_api(*, user: User | AnonymousUser | None) -> ProgrammeQuerySet:
+    """The programmes `user` may open (published ones unless staff), newest first, with
+    their figures: `challenge_count` and `expected_awards` over the published challenges."""
+    published = Q(challenges__published=True)
+    return (
+        programme_list_visible(user=user)
+        .annotate(
+            challenge_count=Count("challenges", filter=published),
+            expected_awards=Sum("challenges__expected_awards", filter=published),
+        )
+        .order_by("-opens_at", "title")
+    )
+
+
+def challenge_list_for_api(*, user: User | AnonymousUser | None) -> ChallengeQuerySet:
+    """The challenges `user` may open, with their programme and areas, in catalogue order."""
+    return _with_areas(challenge_list_visible(user=user)).order_by("-programme__opens_at", "order", "title", "id")

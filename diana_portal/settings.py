@@ -284,19 +284,60 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 
 # --- REST API --------------------------------------------------------------------------------
 
+
+def _throttle_rate() -> str:
+    """API_THROTTLE_RATE: requests a client may make per second, minute, hour or day ("600/min")."""
+    rate = env_str("API_THROTTLE_RATE") or "600/min"
+    number, _slash, period = rate.partition("/")
+    if not number.isdigit() or int(number) < 1 or period not in {"sec", "min", "hour", "day"}:
+        raise ConfigError(f"API_THROTTLE_RATE={rate!r} is not a rate: write it as 600/min (sec, min, hour or day).")
+    return rate
+
+
+# The API (DESIGN §9): read-only, for Allied ministries (bearer tokens) and staff (sessions).
+API_THROTTLE_RATE = _throttle_rate()  # per token, per staff member, per address for anonymous
+API_PAGE_SIZE_MAX = 200
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "api.authentication.StaffSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiClientThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "DIANA Portal API",
-    "DESCRIPTION": "Read-only API for Allied ministries (DESIGN §9).",
+    "DESCRIPTION": (
+        "Read-only API for Allied ministries (DESIGN §9). A ministry authenticates with the bearer token "
+        "its programme staff issued (`Authorization: Bearer diana_...`); it sees the public programmes and "
+        "challenges, the programme statistics, and the applications of companies headquartered in its own "
+        "nation. Staff may use their signed-in session. Every error answers "
+        '`{"error": "<code>", "detail": "..."}`.'
+    ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is public and the same for everyone: no token is needed, or checked, to read it.
+    "SERVE_AUTHENTICATION": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "api.serializers.RECEIVED_STATUSES",
+        "DecisionEnum": "api.serializers.DECISION_CHOICES",
+        "ProgrammeStatusEnum": "challenges.enums.ProgrammeStatus",
+    },
 }
 
 # --- Celery ----------------------------------------------------------------------------------
@@ -340,6 +381,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # escalations to programme managers (3 days overdue) into the outbox.
     "reviews-plan-review-reminders": {
         "task": "reviews.plan_review_reminders",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
+    # Plans the sites reminders: teams' preference deadline and site managers' answer
+    # deadline, 3 days and 1 day before (sites.tasks).
+    "sites-plan-reminders": {
+        "task": "sites.plan_reminders",
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 600},
     },

@@ -19,8 +19,13 @@ urlpatterns = [
     path("", challenge_views.home, name="home"),
     path("", include("challenges.urls")),
     path("", include("notifications.urls")),
+    path("", include("accounts.urls")),
     path("applications/", include("applications.urls")),
     path("reviews/", include("reviews.urls")),
     path("sites/", include("sites.urls")),
     path("api/", include("api.urls")),
 ]
+
+# JSON under /api/, the portal's pages elsewhere (api.errors).
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"

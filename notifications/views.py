@@ -104,6 +104,9 @@ KIND_LABELS = {
     "decision": gettext_lazy("Decision"),
     "allocation-offer": gettext_lazy("Allocation offer"),
     "allocation-answer": gettext_lazy("Allocation answer"),
+    "booking-request": gettext_lazy("Test booking request"),
+    "booking-answer": gettext_lazy("Test booking answer"),
+    "booking-cancelled": gettext_lazy("Test booking cancelled"),
 }
 
 

@@ -2,7 +2,9 @@
 portal through gunicorn with a Celery worker and beat, and Ctrl-C stops every process it started.
 """
 
+import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -91,12 +93,13 @@ def wait_for_output(log: Path, text: str, process: subprocess.Popen, timeout: fl
         time.sleep(0.25)
 
 
-def get(url: str, timeout: float = 120) -> tuple[int, bytes]:
+def get(url: str, timeout: float = 120, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
     """GET `url`, retrying while the server is still starting to listen."""
     deadline = time.monotonic() + timeout
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - our own http:// URL
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - our own http:// URL
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own http:// URL
                 return response.status, response.read()
         except urllib.error.URLError as exc:
             if not isinstance(exc.reason, ConnectionRefusedError) or time.monotonic() > deadline:
@@ -149,6 +152,12 @@ def test_make_run_serves_the_portal_then_ctrl_c_stops_every_process(tmp_path, po
         status, body = get(f"http://127.0.0.1:{port}/")
         assert status == 200
         assert b"DIANA" in body
+        # The demo ministry's token (Canada), issued at this start and printed with a ready curl line.
+        curl = re.search(r'curl -H "Authorization: Bearer (diana_[\w-]+)" (\S+/api/v1/applications/)', banner)
+        assert curl is not None, banner
+        status, body = get(curl.group(2), headers={"Authorization": f"Bearer {curl.group(1)}"})
+        assert status == 200
+        assert {row["nation"] for row in json.loads(body)["results"]} == {"CA"}
 
         output = wait_for_output(log, " ready.", portal, timeout=120)  # the worker's "celery@host ready."
         output = wait_for_output(log, "beat: Starting...", portal, timeout=120)

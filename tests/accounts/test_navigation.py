@@ -13,22 +13,45 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 BAR = {
-    Role.ANONYMOUS: ["Home", "Challenges"],
-    Role.INNOVATOR: ["Home", "Challenges", "My applications", "Organisations", "Messages"],
-    Role.REVIEWER: ["Home", "Challenges", "My reviews", "Messages"],
-    Role.SITE_MANAGER: ["Home", "Challenges", "Messages"],
-    Role.MINISTRY: ["Home", "Challenges", "Messages"],
-    Role.PROGRAMME_MANAGER: ["Home", "Challenges", "Messages"],
-    Role.ADMIN: ["Home", "Challenges", "Messages"],
+    Role.ANONYMOUS: ["Home", "Challenges", "Sites"],
+    Role.INNOVATOR: [
+        "Home",
+        "Challenges",
+        "Sites",
+        "My applications",
+        "Organisations",
+        "Site preferences",
+        "Test bookings",
+        "Messages",
+    ],
+    Role.REVIEWER: ["Home", "Challenges", "Sites", "My reviews", "Messages"],
+    Role.SITE_MANAGER: ["Home", "Challenges", "Sites", "Site workspace", "Booking inbox", "Messages"],
+    Role.MINISTRY: ["Home", "Challenges", "Sites", "Messages"],
+    Role.PROGRAMME_MANAGER: ["Home", "Challenges", "Sites", "Messages"],
+    Role.ADMIN: ["Home", "Challenges", "Sites", "Messages"],
 }
 STAFF_MENU = {
-    Role.PROGRAMME_MANAGER: ["Programmes", "Applications received", "Reviewer pool", "Review assignment", "Outbox"],
+    Role.PROGRAMME_MANAGER: [
+        "Programmes",
+        "Applications received",
+        "Reviewer pool",
+        "Review assignment",
+        "Site registry",
+        "Cohorts",
+        "Test bookings",
+        "Outbox",
+        "API tokens",
+    ],
     Role.ADMIN: [
         "Programmes",
         "Applications received",
         "Reviewer pool",
         "Review assignment",
+        "Site registry",
+        "Cohorts",
+        "Test bookings",
         "Outbox",
+        "API tokens",
         "Administration",
     ],
 }
@@ -72,7 +95,15 @@ def test_a_user_with_a_second_role_is_addressed_in_that_role(role_client):
 
     html = client.get(reverse("home")).content.decode()
 
-    assert _labels(html, "nav-link") == ["Home", "Challenges", "My reviews", "Messages"]
+    assert _labels(html, "nav-link") == [
+        "Home",
+        "Challenges",
+        "Sites",
+        "My reviews",
+        "Site workspace",
+        "Booking inbox",
+        "Messages",
+    ]
     assert 'data-testid="guidance-reviewer"' in html
     assert 'data-testid="guidance-site-manager"' in html
 

@@ -15,13 +15,32 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+from accounts.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_api_token_renew
+from accounts.services import IssuedToken
+from challenges.selectors import programme_list_published
 from diana_portal import embedded
 from diana_portal.env import env_str
 
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+def api_token_banner(port: int, api_token: IssuedToken | None) -> str:
+    """The banner's lines about the API: where its documents are and, with the demo, the
+    demo ministry's token (issued at this start, shown only here) ready in a curl line."""
+    lines = f"  API for Allied ministries: http://127.0.0.1:{port}/api/docs/\n"
+    if api_token is not None:
+        token = api_token.token
+        header = f'-H "Authorization: Bearer {api_token.key}"'
+        lines += (
+            f"    Demo token of {token.name} (nation {token.nation}), new at each start, "
+            f"valid until {token.expires_at:%Y-%m-%d %H:%M} UTC:\n"
+            f"    curl {header} http://127.0.0.1:{port}/api/v1/applications/\n"
+        )
+        if programme := programme_list_published().first():
+            lines += f"    curl {header} http://127.0.0.1:{port}/api/v1/programmes/{programme.slug}/stats/\n"
+    return lines
 
 
 class Command(BaseCommand):
@@ -39,8 +58,10 @@ class Command(BaseCommand):
             settings.PORTAL_URL = f"http://127.0.0.1:{port}"
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database migrated.")
+        api_token = None
         if not no_seed:
             call_command("seed_demo", stdout=self.stdout)
+            api_token = demo_api_token_renew()
 
         # Children get the resolved URLs, so they reuse the servers started here.
         env = {
@@ -63,7 +84,7 @@ class Command(BaseCommand):
             name: subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR, start_new_session=True)
             for name, cmd in commands.items()
         }
-        self._print_banner(port)
+        self._print_banner(port, api_token)
         # Ctrl-C (SIGINT) and a plain kill (SIGTERM) both stop everything cleanly,
         # even where a parent shell started us with SIGINT ignored.
         signal.signal(signal.SIGINT, _interrupt)
@@ -92,12 +113,13 @@ class Command(BaseCommand):
                     f"Port {port} is already in use: stop whatever uses it, or run PORT={port + 1} make run."
                 ) from None
 
-    def _print_banner(self, port: int) -> None:
+    def _print_banner(self, port: int, api_token: IssuedToken | None) -> None:
         logins = "\n".join(f"    {role.label:<20} {email}" for role, email, _name, _nation in DEMO_LOGINS)
         mail_dir = settings.MAILERS["default"].get("OPTIONS", {}).get("file_path", "the console")
         self.stdout.write(
             self.style.SUCCESS(f"\nThe DIANA portal is running at http://127.0.0.1:{port}/\n")
             + f"  Demo logins (password: {DEMO_PASSWORD}):\n{logins}\n"
+            + api_token_banner(port, api_token)
             + f"  Outgoing e-mail is written to {mail_dir}\n"
             + "  Press Ctrl-C to stop.\n"
         )

@@ -9,7 +9,15 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 
 # In dependency order: applications.demo applies to the programme challenges.demo creates.
-DEMO_MODULES = ["accounts.demo", "challenges.demo", "applications.demo", "reviews.demo", "notifications.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "challenges.demo",
+    "applications.demo",
+    "reviews.demo",
+    "sites.demo",
+    "sites.demo_bookings",  # test-centre bookings and Phase 2: needs sites.demo's registry and cohort
+    "notifications.demo",
+]
 
 
 class Command(BaseCommand):

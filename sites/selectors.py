@@ -1,0 +1,299 @@
+"""Reads used more than once: each fixes its query shape (joins, prefetches) once.
+
+The `*_for_*` selectors filter with the same rule as the matching predicate in
+`sites.permissions`; tests/sites/test_permissions.py checks that the two agree.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from itertools import groupby
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django_countries import countries
+
+from accounts.models import User
+from accounts.permissions import is_site_manager
+from applications.enums import ApplicationStatus
+from applications.models import Application, Membership
+from challenges.models import Programme
+from notifications.reminders import ReminderPlan
+from sites.enums import HELD_STATUSES, TAKEN_STATUSES, AllocationStatus, CohortState
+from sites.models import Allocation, AllocationRun, Cohort, CohortTeam, ForbiddenPair, Preference, Site
+
+# --- Scores: where the reviews ranking plugs in ------------------------------------------
+
+
+def team_scores(*, applications: Iterable[Application]) -> dict[int, Decimal | None]:
+    """THE PLACE WHERE THE REVIEWS RANKING IS PLUGGED IN (issue 9, once reviews lands).
+
+    The score of each selected application, by application id, taken when its cohort
+    is built; it sets the penalty for leaving the team unplaced (DESIGN §7.1:
+    1000 + round(score)). The reviews app's ranking does not exist on this branch yet,
+    so every application gets None: "no ranking", which the solver counts as 0 and the
+    cohort and result pages state plainly. No score is invented here.
+    """
+    return dict.fromkeys((application.pk for application in applications), None)
+
+
+# --- The registry ------------------------------------------------------------------------
+
+
+def _with_areas(sites: QuerySet[Site]) -> QuerySet[Site]:
+    return sites.select_related("nation").prefetch_related("areas")
+
+
+def site_list_public(*, kind: str = "", nation: str = "", area: str = "") -> QuerySet[Site]:
+    """The public directory: active sites, filtered, ordered by nation code then name."""
+    sites = Site.objects.active()
+    if kind:
+        sites = sites.filter(kind=kind)
+    if nation:
+        sites = sites.filter(nation__code=nation)
+    if area:
+        sites = sites.filter(areas__slug=area)
+    return _with_areas(sites).order_by("nation__code", "name", "id")
+
+
+@dataclass
+class NationGroup:
+    code: str
+    name: str
+    sites: list[Site]
+
+    @property
+    def count(self) -> int:
+        return len(self.sites)
+
+
+def group_by_nation(sites: Iterable[Site]) -> list[NationGroup]:
+    """The directory's sections: one per nation, by the nation's name in the active language."""
+    groups = [
+        NationGroup(code=str(code), name=str(countries.name(code)), sites=list(members))
+        for code, members in groupby(sites, key=lambda site: str(site.nation.code))
+    ]
+    return sorted(groups, key=lambda group: group.name)
+
+
+def site_get_public(*, slug: str) -> Site | None:
+    return _with_areas(Site.objects.active()).filter(slug=slug).first()
+
+
+def site_list_for_staff() -> QuerySet[Site]:
+    return _with_areas(Site.objects.all()).annotate(manager_count=Count("managers")).order_by("kind", "name", "id")
+
+
+def site_list_managed(*, user: User | AnonymousUser) -> QuerySet[Site]:
+    """The sites `user` manages (predicate: is_manager_of_site)."""
+    if not user.is_authenticated or not is_site_manager(user):
+        return Site.objects.none()
+    return _with_areas(Site.objects.filter(managers=user)).order_by("name", "id")
+
+
+# --- Cohorts and teams ---------------------------------------------------------------------
+
+
+def selected_applications(*, programme: Programme) -> QuerySet[Application]:
+    return Application.objects.filter(programme=programme, status=ApplicationStatus.SELECTED).order_by("reference")
+
+
+def cohort_list() -> QuerySet[Cohort]:
+    return (
+        Cohort.objects.select_related("programme")
+        .annotate(
+            team_count=Count("teams", distinct=True),
+            ranked_count=Count("teams", filter=Q(teams__preferences__rank=1), distinct=True),
+        )
+        .order_by("-programme__year", "phase", "id")
+    )
+
+
+def _team_shape(teams: QuerySet[CohortTeam]) -> QuerySet[CohortTeam]:
+    return teams.select_related(
+        "application__organisation", "application__challenge", "application__programme"
+    ).prefetch_related(
+        "application__challenge__technology_areas",
+        Prefetch("preferences", queryset=Preference.objects.select_related("site").order_by("rank")),
+    )
+
+
+def cohort_teams(*, cohort: Cohort) -> QuerySet[CohortTeam]:
+    return _team_shape(cohort.teams.all()).order_by("application__organisation__name", "id")
+
+
+def team_list_for_member(*, user: User | AnonymousUser) -> QuerySet[CohortTeam]:
+    """The cohort teams of `user`'s organisations (predicate: is_team_member)."""
+    if not user.is_authenticated:
+        return CohortTeam.objects.none()
+    member = Exists(Membership.objects.filter(organisation_id=OuterRef("application__organisation_id"), user=user))
+    return (
+        _team_shape(CohortTeam.objects.filter(member))
+        .select_related("cohort__programme")
+        .order_by("-cohort__programme__year", "id")
+    )
+
+
+def cohort_allocations(*, cohort: Cohort) -> QuerySet[Allocation]:
+    return (
+        Allocation.objects.filter(cohort=cohort)
+        .select_related("site__nation", "team__application__organisation", "answered_by")
+        .order_by("team__application__organisation__name", "-id")
+    )
+
+
+def cohort_status_counts(*, cohort: Cohort) -> dict[str, int]:
+    counts = dict.fromkeys(AllocationStatus.values, 0)
+    counts.update(
+        Allocation.objects.filter(cohort=cohort)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return counts
+
+
+def cohort_runs(*, cohort: Cohort) -> QuerySet[AllocationRun]:
+    return cohort.runs.select_related("created_by", "approved_by").order_by("-created_at", "-id")
+
+
+# --- The allocation problem (DESIGN §7.1) ----------------------------------------------------
+
+
+@dataclass
+class AllocationInput:
+    problem: dict  # exactly DESIGN §7.1's input; ids are the primary keys as strings
+    held: list[Allocation]  # kept fixed: offered, accepted or confirmed before this run
+    dropped_preferences: dict[str, list[str]]  # team id -> sites it ranked that are closed now
+
+
+def allocation_input(*, cohort: Cohort) -> AllocationInput:
+    """The solver's input for `cohort`: the teams without a held seat, the active
+    accelerator sites with the seats held at each taken off their capacity, and the
+    pairs the sites declined. Preferences for an inactive site are left out (the
+    solver would reject an unknown id) and reported."""
+    held = list(
+        Allocation.objects.filter(cohort=cohort, status__in=HELD_STATUSES).select_related(
+            "site", "team__application__organisation"
+        )
+    )
+    held_teams = {allocation.team_id for allocation in held}
+    held_per_site = Counter(allocation.site_id for allocation in held)
+    sites = list(Site.objects.active().accelerators().prefetch_related("areas").order_by("id"))
+    site_ids = {site.pk for site in sites}
+    teams = list(_team_shape(cohort.teams.exclude(pk__in=held_teams)).order_by("id"))
+    team_ids = {team.pk for team in teams}
+    dropped: dict[str, list[str]] = {}
+    problem_teams = []
+    for team in teams:
+        ranked = [preference.site_id for preference in team.preferences.all()]
+        if closed := [str(site_id) for site_id in ranked if site_id not in site_ids]:
+            dropped[str(team.pk)] = closed
+        problem_teams.append(
+            {
+                "id": str(team.pk),
+                "nation": str(team.application.nation),
+                "areas": sorted(area.slug for area in team.application.challenge.technology_areas.all()),
+                "score": float(team.score) if team.score is not None else 0.0,
+                "preferences": [str(site_id) for site_id in ranked if site_id in site_ids],
+            }
+        )
+    problem_sites = [
+        {
+            "id": str(site.pk),
+            "nation": str(site.nation_id and site.nation.code),
+            "areas": sorted(area.slug for area in site.areas.all()),
+            "capacity": max(site.capacity - held_per_site[site.pk], 0),
+        }
+        for site in Site.objects.filter(pk__in=site_ids).select_related("nation").prefetch_related("areas")
+    ]
+    forbidden = [
+        [str(team_id), str(site_id)]
+        for team_id, site_id in ForbiddenPair.objects.filter(cohort=cohort).values_list("team_id", "site_id")
+        if team_id in team_ids and site_id in site_ids
+    ]
+    return AllocationInput(
+        problem={"teams": problem_teams, "sites": problem_sites, "forbidden": sorted(forbidden)},
+        held=held,
+        dropped_preferences=dropped,
+    )
+
+
+# --- Site managers ---------------------------------------------------------------------------
+
+
+def allocation_list_for_manager(*, user: User | AnonymousUser) -> QuerySet[Allocation]:
+    """The allocations offered to `user`'s sites, whatever their answer (predicate:
+    is_manager_of_allocation_site). Proposals the programme manager has not approved
+    are not offers yet, and stay out."""
+    if not user.is_authenticated or not is_site_manager(user):
+        return Allocation.objects.none()
+    return (
+        Allocation.objects.filter(site__managers=user)
+        .exclude(status=AllocationStatus.PROPOSED)
+        .select_related(
+            "site",
+            "cohort__programme",
+            "team__application__organisation",
+            "team__application__challenge",
+        )
+        .order_by("cohort__answer_deadline", "site__name", "team__application__organisation__name", "id")
+    )
+
+
+def site_taken_seats(*, site: Site, cohort: Cohort) -> int:
+    return Allocation.objects.filter(site=site, cohort=cohort, status__in=TAKEN_STATUSES).count()
+
+
+def roster(*, site: Site, cohort: Cohort) -> QuerySet[Allocation]:
+    """The confirmed teams of `site` in `cohort`: who turns up on the first day."""
+    return (
+        Allocation.objects.filter(site=site, cohort=cohort, status=AllocationStatus.CONFIRMED)
+        .select_related("team__application__organisation", "team__application__challenge")
+        .order_by("team__application__organisation__name", "id")
+    )
+
+
+def roster_cohorts(*, site: Site) -> QuerySet[Cohort]:
+    """The cohorts with an allocation at `site`, the latest first."""
+    return (
+        Cohort.objects.filter(
+            Exists(
+                Allocation.objects.filter(cohort=OuterRef("pk"), site=site).exclude(status=AllocationStatus.PROPOSED)
+            )
+        )
+        .select_related("programme")
+        .distinct()
+        .order_by("-programme__year", "-id")
+    )
+
+
+# --- Reminders ----------------------------------------------------------------------------------
+
+# Issue 9: teams are reminded of the preference deadline, and site managers of the
+# answer deadline, 3 days and 1 day before.
+DEADLINE_REMINDERS = ReminderPlan(before=(timedelta(days=3), timedelta(days=1)))
+
+
+def teams_to_remind(*, now: datetime) -> QuerySet[CohortTeam]:
+    """Teams that have ranked no site yet in a cohort still collecting preferences."""
+    return (
+        CohortTeam.objects.filter(
+            cohort__state=CohortState.PREFERENCES, cohort__preference_deadline__gt=now, preferences__isnull=True
+        )
+        .select_related("cohort", "application__organisation")
+        .order_by("id")
+    )
+
+
+def offers_to_remind(*, now: datetime) -> QuerySet[Allocation]:
+    """Offers still unanswered before their cohort's answer deadline."""
+    return (
+        Allocation.objects.filter(
+            status=AllocationStatus.OFFERED, cohort__answer_deadline__gt=now, cohort__state=CohortState.ALLOCATING
+        )
+        .select_related("cohort", "site")
+        .order_by("id")
+    )
