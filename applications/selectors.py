@@ -158,6 +158,7 @@ STATUS_ACTIONS = (
     "application.eligibility_override",
     "application.withdraw",
     "application.status",
+    "application.decide",
 )
 
 
