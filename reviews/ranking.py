@@ -41,12 +41,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from applications.models import Membership
-from challenges.models import Criterion, Programme
-from reviews.enums import AssignmentStatus
-from reviews.models import Conflict, Review, Score
+from applications.enums import ApplicationStatus
+from applications.models import Application, Membership
+from challenges.models import Challenge, Criterion, Programme
+from reviews.enums import LIVE_STATUSES, AssignmentStatus
+from reviews.models import Conflict, Decision, Review, Score
 
 # Points of the 0-100 scale between the lowest and the highest total that flag an application.
 DISAGREEMENT_SPREAD = 40.0
@@ -246,3 +247,131 @@ def aggregate_rows(
             passes_thresholds=not failed_names,
         )
     return result
+
+
+# --- The board (one challenge) ------------------------------------------------------------------------
+
+# What the board lists: applications that went to review, decided or not.
+BOARD_STATUSES = frozenset(
+    {ApplicationStatus.IN_REVIEW, ApplicationStatus.SELECTED, ApplicationStatus.RESERVE, ApplicationStatus.REJECTED}
+)
+DEFAULT_SORT = "-normalised"
+
+
+@dataclass
+class BoardRow:
+    application: Application
+    scores: ApplicationScores
+    expected: int  # live assignments: reviews asked for (a conflicted or withdrawn one is not)
+    rank_raw: int | None = None  # by mean weighted total, best first
+    rank_normalised: int | None = None  # by normalised score, best first
+    # One (mean, below its threshold) per criterion of the rubric, in its order.
+    cells: list[tuple[float | None, bool]] = field(default_factory=list)
+
+    @property
+    def decision(self) -> Decision | None:
+        return getattr(self.application, "decision", None)
+
+
+# ?sort= accepts these keys (with "-" for descending) and nothing else; rows without a
+# figure always come last, and ties keep the reference order.
+SORT_KEYS = {
+    "reference": (lambda row: row.application.reference),
+    "organisation": (lambda row: row.application.organisation.name.casefold()),
+    "reviews": (lambda row: row.scores.reviews),
+    "mean": (lambda row: row.scores.mean),
+    "median": (lambda row: row.scores.median),
+    "normalised": (lambda row: row.scores.normalised),
+    "spread": (lambda row: row.scores.spread),
+    "thresholds": (lambda row: row.scores.passes_thresholds),
+    "decision": (lambda row: row.decision.outcome if row.decision else None),
+}
+
+
+def board_sort(rows: list[BoardRow], sort: str) -> tuple[list[BoardRow], str]:
+    """Rows in the order `sort` asks; an unknown key falls back to the default. Returns
+    the rows and the sort applied."""
+    key = sort.removeprefix("-")
+    if key not in SORT_KEYS:
+        sort, key = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
+    value = SORT_KEYS[key]
+    rows = sorted(rows, key=lambda row: row.application.reference or "")
+    known = [row for row in rows if value(row) is not None]
+    unknown = [row for row in rows if value(row) is None]
+    return sorted(known, key=value, reverse=sort.startswith("-")) + unknown, sort
+
+
+def _rank(rows: list[BoardRow], figure, attribute: str) -> None:
+    ranked = sorted((row for row in rows if figure(row) is not None), key=figure, reverse=True)
+    for position, row in enumerate(ranked, start=1):
+        setattr(row, attribute, position)
+
+
+def board_applications(*, challenge: Challenge) -> QuerySet[Application]:
+    """The board's applications, with what a row shows and nothing more (a call may put
+    thousands in one challenge), in one query."""
+    return (
+        Application.objects.filter(challenge=challenge, status__in=BOARD_STATUSES)
+        .select_related("organisation", "decision")
+        .only(
+            "id",
+            "reference",
+            "title",
+            "status",
+            "nation",
+            "programme_id",
+            "challenge_id",
+            "organisation__id",
+            "organisation__name",
+            "decision__id",
+            "decision__application_id",
+            "decision__outcome",
+            "decision__released_at",
+        )
+        .annotate(
+            expected_reviews=Count(
+                "review_assignments", filter=Q(review_assignments__status__in=LIVE_STATUSES), distinct=True
+            )
+        )
+        .order_by("reference")
+    )
+
+
+def challenge_board(*, challenge: Challenge, sort: str = DEFAULT_SORT) -> tuple[Aggregation, list[BoardRow], str]:
+    """The ranking board of one challenge: three queries (rubric, scores, applications).
+    The normalisation reads the whole programme, as DESIGN §6 defines it."""
+    aggregation = programme_aggregate(programme=challenge.programme)
+    rows = [
+        BoardRow(
+            application=application,
+            scores=aggregation.for_application(application.pk),
+            expected=application.expected_reviews,  # type: ignore[attr-defined]
+        )
+        for application in board_applications(challenge=challenge)
+    ]
+    for row in rows:
+        failing = set(row.scores.failed_criteria)
+        row.cells = [
+            (row.scores.criterion_means.get(criterion.id), criterion.name in failing)
+            for criterion in aggregation.criteria
+        ]
+    _rank(rows, lambda row: row.scores.mean, "rank_raw")
+    _rank(rows, lambda row: row.scores.normalised, "rank_normalised")
+    rows, sort = board_sort(rows, sort)
+    return aggregation, rows, sort
+
+
+def review_total(criteria: list[RubricCriterion], values: dict[int, int]) -> float | None:
+    """One review's weighted total (0-100), as aggregate_rows computes it, for pages and
+    exports that show a few reviews one by one. `values`: criterion id -> score."""
+    scored = [(criterion, values[criterion.id]) for criterion in criteria if criterion.id in values]
+    if not scored:
+        return None
+    fractions = [
+        (criterion.weight, (value - criterion.scale_min) / (criterion.scale_max - criterion.scale_min))
+        for criterion, value in scored
+    ]
+    weight_sum = sum(weight for weight, _fraction in fractions)
+    if weight_sum > 0:
+        return 100.0 * sum(weight * fraction for weight, fraction in fractions) / weight_sum
+    return 100.0 * sum(fraction for _weight, fraction in fractions) / len(fractions)
