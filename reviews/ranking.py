@@ -39,15 +39,18 @@ from every figure here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import chain
 
 import numpy as np
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 
 from applications.enums import ApplicationStatus
 from applications.models import Application, Membership
 from challenges.models import Challenge, Criterion, Programme
 from reviews.enums import LIVE_STATUSES, AssignmentStatus
-from reviews.models import Conflict, Decision, Review, Score
+from reviews.models import Assignment, Conflict, DecisionOutcome, Review
 
 # Points of the 0-100 scale between the lowest and the highest total that flag an application.
 DISAGREEMENT_SPREAD = 40.0
@@ -134,17 +137,20 @@ def counted_reviews(*, programme: Programme) -> QuerySet[Review]:
     )
 
 
-def _score_rows(programme: Programme) -> list[tuple[int, int, int, int, int]]:
+def _review_rows(programme: Programme, criteria: list[RubricCriterion]) -> list[tuple[int, int, list[int], list[int]]]:
+    """One row per counted review: (application, reviewer, criterion ids, scores). A row
+    per review rather than per score, with the scores as arrays, moves a quarter of the
+    rows from PostgreSQL to Python (bench/reviews_ranking.py)."""
     return list(
-        Score.objects.filter(review__in=counted_reviews(programme=programme), criterion__programme=programme)
+        counted_reviews(programme=programme)
+        .filter(scores__criterion_id__in=[criterion.id for criterion in criteria])
         .order_by()
-        .values_list(
-            "review_id",
-            "review__assignment__application_id",
-            "review__assignment__reviewer_id",
-            "criterion_id",
-            "value",
+        .values("pk")
+        .annotate(
+            criterion_ids=ArrayAgg("scores__criterion_id", order_by="scores__criterion_id"),
+            values=ArrayAgg("scores__value", order_by="scores__criterion_id"),
         )
+        .values_list("assignment__application_id", "assignment__reviewer_id", "criterion_ids", "values")
     )
 
 
@@ -153,35 +159,39 @@ def programme_aggregate(*, programme: Programme) -> Aggregation:
     criteria = rubric(programme)
     if not criteria:
         return Aggregation(criteria=criteria, scores={})
-    return Aggregation(criteria=criteria, scores=aggregate_rows(criteria, _score_rows(programme)))
+    return Aggregation(criteria=criteria, scores=aggregate_reviews(criteria, _review_rows(programme, criteria)))
 
 
-def aggregate_rows(
-    criteria: list[RubricCriterion], rows: list[tuple[int, int, int, int, int]]
+def aggregate_reviews(
+    criteria: list[RubricCriterion], reviews: list[tuple[int, int, list[int], list[int]]]
 ) -> dict[int, ApplicationScores]:
-    """The arithmetic of the module docstring over (review, application, reviewer,
-    criterion, value) rows. Pure: tests and the benchmark feed it directly too."""
-    if not rows:
+    """The arithmetic of the module docstring over (application, reviewer, criterion ids,
+    scores) rows, one per review. Pure: the tests and the benchmark can feed it directly."""
+    if not reviews:
         return {}
-    data = np.asarray(rows, dtype=np.int64)
-    review_ids, application_ids, reviewer_ids, criterion_ids, values = data.T
+    review_count = len(reviews)
+    review_application = np.fromiter((row[0] for row in reviews), dtype=np.int64, count=review_count)
+    review_reviewer = np.fromiter((row[1] for row in reviews), dtype=np.int64, count=review_count)
+    lengths = np.fromiter((len(row[2]) for row in reviews), dtype=np.int64, count=review_count)
+    total_scores = int(lengths.sum())
+    criterion_ids = np.fromiter(chain.from_iterable(row[2] for row in reviews), dtype=np.int64, count=total_scores)
+    values = np.fromiter(chain.from_iterable(row[3] for row in reviews), dtype=np.float64, count=total_scores)
+    review_of_row = np.repeat(np.arange(review_count), lengths)
+
     by_id = sorted(criteria, key=lambda criterion: criterion.id)
     sorted_ids = np.array([criterion.id for criterion in by_id])
-    column = np.searchsorted(sorted_ids, criterion_ids)  # the criterion of each row, 0..C-1
+    column = np.searchsorted(sorted_ids, criterion_ids)  # the criterion of each score, 0..C-1
     weight = np.array([criterion.weight for criterion in by_id])[column]
     low = np.array([criterion.scale_min for criterion in by_id], dtype=float)[column]
     high = np.array([criterion.scale_max for criterion in by_id], dtype=float)[column]
     fraction = (values - low) / (high - low)
 
     # One weighted total per review.
-    _reviews, first_row, review_of_row = np.unique(review_ids, return_index=True, return_inverse=True)
-    weight_sum = np.bincount(review_of_row, weights=weight)
-    weighted = np.bincount(review_of_row, weights=weight * fraction)
-    plain = np.bincount(review_of_row, weights=fraction) / np.bincount(review_of_row)
+    weight_sum = np.bincount(review_of_row, weights=weight, minlength=review_count)
+    weighted = np.bincount(review_of_row, weights=weight * fraction, minlength=review_count)
+    plain = np.bincount(review_of_row, weights=fraction, minlength=review_count) / np.maximum(lengths, 1)
     safe_sum = np.where(weight_sum > 0, weight_sum, 1.0)
     total = 100.0 * np.where(weight_sum > 0, weighted / safe_sum, plain)
-    review_application = application_ids[first_row]
-    review_reviewer = reviewer_ids[first_row]
 
     # z-scores over each reviewer's own reviews in the programme.
     _reviewers, reviewer_of_review = np.unique(review_reviewer, return_inverse=True)
@@ -208,8 +218,7 @@ def aggregate_rows(
 
     # Per application and criterion: the mean score, on the criterion's scale.
     width = len(by_id)
-    application_of_row = application_of_review[review_of_row]
-    cell = application_of_row * width + column
+    cell = application_of_review[review_of_row] * width + column
     cells = len(applications) * width
     cell_count = np.bincount(cell, minlength=cells).reshape(-1, width)
     cell_sum = np.bincount(cell, weights=values, minlength=cells).reshape(-1, width)
@@ -222,26 +231,42 @@ def aggregate_rows(
     for position, (index, criterion) in enumerate(thresholded):
         assert criterion.threshold is not None
         failed[:, position] = ~(cell_mean[:, index] >= criterion.threshold - THRESHOLD_EPSILON)
+    any_failed = failed.any(axis=1).tolist()
 
-    totals_by_application = np.split(sorted_totals, starts[1:])
+    # Plain Python values from here: numpy scalars are slow to convert one by one.
+    ids = [criterion.id for criterion in by_id]
+    names = [criterion.name for _index, criterion in thresholded]
+    totals_by_application = [part.tolist() for part in np.split(sorted_totals, starts[1:])]
+    means_rows, counts_rows, failed_rows = cell_mean.tolist(), cell_count.tolist(), failed.tolist()
     result: dict[int, ApplicationScores] = {}
-    for a, application_id in enumerate(applications.tolist()):
-        failed_names = tuple(
-            criterion.name
-            for position, (_index, criterion) in enumerate(thresholded)
-            if failed[a, position] and criterion.threshold is not None
+    for a, (application_id, count, mean, median, normalised, spread, disagreement) in enumerate(
+        zip(
+            applications.tolist(),
+            count_a.tolist(),
+            mean_a.tolist(),
+            median_a.tolist(),
+            normalised_a.tolist(),
+            spread_a.tolist(),
+            disagreement_a.tolist(),
+            strict=True,
+        )
+    ):
+        failed_names = (
+            tuple(name for name, flag in zip(names, failed_rows[a], strict=True) if flag) if any_failed[a] else ()
         )
         result[application_id] = ApplicationScores(
             application_id=application_id,
-            reviews=int(count_a[a]),
-            totals=tuple(float(value) for value in totals_by_application[a]),
-            mean=float(mean_a[a]),
-            median=float(median_a[a]),
-            normalised=float(normalised_a[a]),
-            spread=float(spread_a[a]),
-            disagreement=bool(disagreement_a[a]),
+            reviews=count,
+            totals=tuple(totals_by_application[a]),
+            mean=mean,
+            median=median,
+            normalised=normalised,
+            spread=spread,
+            disagreement=disagreement,
             criterion_means={
-                by_id[index].id: float(cell_mean[a, index]) for index in range(width) if cell_count[a, index]
+                criterion_id: value
+                for criterion_id, value, scored in zip(ids, means_rows[a], counts_rows[a], strict=True)
+                if scored
             },
             failed_criteria=failed_names,
             passes_thresholds=not failed_names,
@@ -258,26 +283,49 @@ BOARD_STATUSES = frozenset(
 DEFAULT_SORT = "-normalised"
 
 
+@dataclass(frozen=True)
+class BoardApplication:
+    """What a row of the board shows of an application: read as plain values, since
+    building 3,000 model instances cost more than the whole aggregation."""
+
+    pk: int
+    reference: str
+    title: str
+    status: str
+    organisation: str
+    nation: str
+    expected: int  # live assignments: reviews asked for (a conflicted or withdrawn one is not)
+
+
+@dataclass(frozen=True)
+class BoardDecision:
+    outcome: str
+    released_at: datetime | None
+
+    def get_outcome_display(self) -> str:
+        return str(DecisionOutcome(self.outcome).label)
+
+
 @dataclass
 class BoardRow:
-    application: Application
+    application: BoardApplication
     scores: ApplicationScores
-    expected: int  # live assignments: reviews asked for (a conflicted or withdrawn one is not)
+    decision: BoardDecision | None
     rank_raw: int | None = None  # by mean weighted total, best first
     rank_normalised: int | None = None  # by normalised score, best first
     # One (mean, below its threshold) per criterion of the rubric, in its order.
     cells: list[tuple[float | None, bool]] = field(default_factory=list)
 
     @property
-    def decision(self) -> Decision | None:
-        return getattr(self.application, "decision", None)
+    def expected(self) -> int:
+        return self.application.expected
 
 
 # ?sort= accepts these keys (with "-" for descending) and nothing else; rows without a
 # figure always come last, and ties keep the reference order.
 SORT_KEYS = {
     "reference": (lambda row: row.application.reference),
-    "organisation": (lambda row: row.application.organisation.name.casefold()),
+    "organisation": (lambda row: row.application.organisation.casefold()),
     "reviews": (lambda row: row.scores.reviews),
     "mean": (lambda row: row.scores.mean),
     "median": (lambda row: row.scores.median),
@@ -308,33 +356,40 @@ def _rank(rows: list[BoardRow], figure, attribute: str) -> None:
 
 
 def board_applications(*, challenge: Challenge) -> QuerySet[Application]:
-    """The board's applications, with what a row shows and nothing more (a call may put
-    thousands in one challenge), in one query."""
-    return (
-        Application.objects.filter(challenge=challenge, status__in=BOARD_STATUSES)
-        .select_related("organisation", "decision")
-        .only(
-            "id",
+    """The applications on the board of a challenge (also what a bulk decision may pick)."""
+    return Application.objects.filter(challenge=challenge, status__in=BOARD_STATUSES)
+
+
+def _board_values(challenge: Challenge) -> list[tuple[BoardApplication, BoardDecision | None]]:
+    """Each row's application and decision, in one query."""
+    live = (
+        Assignment.objects.filter(application=OuterRef("pk"), status__in=LIVE_STATUSES).order_by().values("application")
+    )
+    rows = (
+        board_applications(challenge=challenge)
+        .annotate(
+            expected=Subquery(live.annotate(count=Count("pk")).values("count")),
+        )
+        .order_by("reference")
+        .values_list(
+            "pk",
             "reference",
             "title",
             "status",
-            "nation",
-            "programme_id",
-            "challenge_id",
-            "organisation__id",
             "organisation__name",
-            "decision__id",
-            "decision__application_id",
+            "nation",
+            "expected",
             "decision__outcome",
             "decision__released_at",
         )
-        .annotate(
-            expected_reviews=Count(
-                "review_assignments", filter=Q(review_assignments__status__in=LIVE_STATUSES), distinct=True
-            )
-        )
-        .order_by("reference")
     )
+    return [
+        (
+            BoardApplication(pk, reference, title, status, organisation, nation, expected or 0),
+            BoardDecision(outcome, released_at) if outcome else None,
+        )
+        for pk, reference, title, status, organisation, nation, expected, outcome, released_at in rows
+    ]
 
 
 def challenge_board(*, challenge: Challenge, sort: str = DEFAULT_SORT) -> tuple[Aggregation, list[BoardRow], str]:
@@ -342,19 +397,13 @@ def challenge_board(*, challenge: Challenge, sort: str = DEFAULT_SORT) -> tuple[
     The normalisation reads the whole programme, as DESIGN §6 defines it."""
     aggregation = programme_aggregate(programme=challenge.programme)
     rows = [
-        BoardRow(
-            application=application,
-            scores=aggregation.for_application(application.pk),
-            expected=application.expected_reviews,  # type: ignore[attr-defined]
-        )
-        for application in board_applications(challenge=challenge)
+        BoardRow(application=application, decision=decision, scores=aggregation.for_application(application.pk))
+        for application, decision in _board_values(challenge)
     ]
     for row in rows:
-        failing = set(row.scores.failed_criteria)
-        row.cells = [
-            (row.scores.criterion_means.get(criterion.id), criterion.name in failing)
-            for criterion in aggregation.criteria
-        ]
+        failing = row.scores.failed_criteria
+        means = row.scores.criterion_means
+        row.cells = [(means.get(criterion.id), criterion.name in failing) for criterion in aggregation.criteria]
     _rank(rows, lambda row: row.scores.mean, "rank_raw")
     _rank(rows, lambda row: row.scores.normalised, "rank_normalised")
     rows, sort = board_sort(rows, sort)
