@@ -32,9 +32,12 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Challenges"), "challenges:list", EVERYONE),
     NavItem(_("My applications"), "applications:list", APPLICANT),
     NavItem(_("Organisations"), "applications:organisation_list", APPLICANT),
+    NavItem(_("My reviews"), "reviews:inbox", frozenset({Role.REVIEWER})),
     NavItem(_("Messages"), "notifications:inbox", SIGNED_IN),
     NavItem(_("Programmes"), "challenges:staff_programme_list", STAFF, staff=True),
     NavItem(_("Applications received"), "applications:staff_index", STAFF, staff=True),
+    NavItem(_("Reviewer pool"), "reviews:staff_pool", STAFF, staff=True),
+    NavItem(_("Review assignment"), "reviews:staff_programmes", STAFF, staff=True),
     NavItem(_("Outbox"), "notifications:outbox", STAFF, staff=True),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN}), staff=True),
 ]

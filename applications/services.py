@@ -14,13 +14,14 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.audit import audit_record
-from accounts.models import User
+from accounts.models import AuditEvent, User
 from applications import attachments, eligibility, messages
 from applications.enums import (
     APPLICANT_WITHDRAWABLE,
@@ -632,6 +633,65 @@ def application_override_eligibility(*, application: Application, eligible: bool
         reason=reason.strip(),
     )
     return application
+
+
+@transaction.atomic
+def application_start_review(*, application: Application, by: User | None) -> Application:
+    """Reviewers have been assigned: eligible -> in review (DESIGN §5). Called by the
+    reviews app when staff apply an assignment; an application already in review
+    (a reviewer added later) is left as it is."""
+    application = _locked(application)
+    if application.status == S.IN_REVIEW:
+        return application
+    ensure_transition(application.status, S.IN_REVIEW)
+    before = application.status
+    application.status = S.IN_REVIEW
+    application.version += 1
+    application.save(update_fields=["status", "version", "updated_at"])
+    audit_record(
+        by=by,
+        action="application.start_review",
+        target=application,
+        before={"status": before},
+        after={"status": S.IN_REVIEW},
+    )
+    return application
+
+
+@transaction.atomic
+def application_start_review_many(*, application_ids: list[int], by: User | None) -> int:
+    """application_start_review for a whole assignment run, in three statements however
+    many (a call has thousands): lock, move the eligible ones, one audit row each.
+    Every one must be eligible or already in review; returns how many moved."""
+    rows = list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(pk__in=application_ids)
+        .order_by("pk")
+        .values_list("pk", "status")
+    )
+    for _pk, status in rows:
+        if status != S.IN_REVIEW:
+            ensure_transition(status, S.IN_REVIEW)
+    moving = [pk for pk, status in rows if status == S.ELIGIBLE]
+    if not moving:
+        return 0
+    now = timezone.now()
+    Application.objects.filter(pk__in=moving).update(status=S.IN_REVIEW, version=F("version") + 1, updated_at=now)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                at=now,
+                actor=by,
+                action="application.start_review",
+                target_type=Application._meta.label_lower,
+                target_id=str(pk),
+                before={"status": S.ELIGIBLE},
+                after={"status": S.IN_REVIEW},
+            )
+            for pk in moving
+        ]
+    )
+    return len(moving)
 
 
 # The programme manager's decision (DESIGN §5): in_review -> selected | reserve | rejected,

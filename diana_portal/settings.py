@@ -336,6 +336,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 600},
     },
+    # Plans the review reminders (7, 2 and 1 days before, daily once overdue) and the
+    # escalations to programme managers (3 days overdue) into the outbox.
+    "reviews-plan-review-reminders": {
+        "task": "reviews.plan_review_reminders",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 600},
+    },
     "notifications-send-due": {
         "task": "notifications.send_due",
         "schedule": timedelta(minutes=1),

@@ -15,15 +15,22 @@ pytestmark = pytest.mark.django_db
 BAR = {
     Role.ANONYMOUS: ["Home", "Challenges"],
     Role.INNOVATOR: ["Home", "Challenges", "My applications", "Organisations", "Messages"],
-    Role.REVIEWER: ["Home", "Challenges", "Messages"],
+    Role.REVIEWER: ["Home", "Challenges", "My reviews", "Messages"],
     Role.SITE_MANAGER: ["Home", "Challenges", "Messages"],
     Role.MINISTRY: ["Home", "Challenges", "Messages"],
     Role.PROGRAMME_MANAGER: ["Home", "Challenges", "Messages"],
     Role.ADMIN: ["Home", "Challenges", "Messages"],
 }
 STAFF_MENU = {
-    Role.PROGRAMME_MANAGER: ["Programmes", "Applications received", "Outbox"],
-    Role.ADMIN: ["Programmes", "Applications received", "Outbox", "Administration"],
+    Role.PROGRAMME_MANAGER: ["Programmes", "Applications received", "Reviewer pool", "Review assignment", "Outbox"],
+    Role.ADMIN: [
+        "Programmes",
+        "Applications received",
+        "Reviewer pool",
+        "Review assignment",
+        "Outbox",
+        "Administration",
+    ],
 }
 
 
@@ -65,7 +72,7 @@ def test_a_user_with_a_second_role_is_addressed_in_that_role(role_client):
 
     html = client.get(reverse("home")).content.decode()
 
-    assert _labels(html, "nav-link") == ["Home", "Challenges", "Messages"]
+    assert _labels(html, "nav-link") == ["Home", "Challenges", "My reviews", "Messages"]
     assert 'data-testid="guidance-reviewer"' in html
     assert 'data-testid="guidance-site-manager"' in html
 
@@ -95,9 +102,9 @@ def test_home_page_guidance_fits_the_role(role_client, role):
     assert shown == ({GUIDANCE[role]} if role in GUIDANCE else set())
 
 
-def test_reviewer_guidance_points_to_messages_and_promises_no_missing_page(role_client):
+def test_reviewer_guidance_points_to_their_reviews_and_messages(role_client):
     html = role_client(Role.REVIEWER).get(reverse("home")).content.decode()
 
     guidance = html[html.index('data-testid="guidance-reviewer"') : html.index("</p>", html.index("guidance-reviewer"))]
-    assert "when applications are assigned to you for review" in " ".join(guidance.split())
-    assert re.findall(r'href="([^"]+)"', guidance) == [reverse("notifications:inbox")]
+    assert "lists the applications assigned to you" in " ".join(guidance.split())
+    assert re.findall(r'href="([^"]+)"', guidance) == [reverse("reviews:inbox"), reverse("notifications:inbox")]
