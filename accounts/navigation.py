@@ -38,6 +38,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Applications received"), "applications:staff_index", STAFF, staff=True),
     NavItem(_("Reviewer pool"), "reviews:staff_pool", STAFF, staff=True),
     NavItem(_("Review assignment"), "reviews:staff_programmes", STAFF, staff=True),
+    NavItem(_("Ranking and decisions"), "reviews:ranking_index", STAFF, staff=True),
     NavItem(_("Outbox"), "notifications:outbox", STAFF, staff=True),
     NavItem(_("Administration"), "admin:index", frozenset({Role.ADMIN}), staff=True),
 ]

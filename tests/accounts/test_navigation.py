@@ -22,12 +22,20 @@ BAR = {
     Role.ADMIN: ["Home", "Challenges", "Messages"],
 }
 STAFF_MENU = {
-    Role.PROGRAMME_MANAGER: ["Programmes", "Applications received", "Reviewer pool", "Review assignment", "Outbox"],
+    Role.PROGRAMME_MANAGER: [
+        "Programmes",
+        "Applications received",
+        "Reviewer pool",
+        "Review assignment",
+        "Ranking and decisions",
+        "Outbox",
+    ],
     Role.ADMIN: [
         "Programmes",
         "Applications received",
         "Reviewer pool",
         "Review assignment",
+        "Ranking and decisions",
         "Outbox",
         "Administration",
     ],
