@@ -9,7 +9,14 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 
 # In dependency order: applications.demo applies to the programme challenges.demo creates.
-DEMO_MODULES = ["accounts.demo", "challenges.demo", "applications.demo", "notifications.demo"]
+# reviews.demo_decisions decides the closed call from its reviews: it runs after the reviews demo.
+DEMO_MODULES = [
+    "accounts.demo",
+    "challenges.demo",
+    "applications.demo",
+    "reviews.demo_decisions",
+    "notifications.demo",
+]
 
 
 class Command(BaseCommand):
