@@ -35,7 +35,8 @@ class BulkDecisionForm(forms.Form):
         queryset=Application.objects.none(),
         error_messages={"required": _("Tick at least one application on the board.")},
     )
-    outcome = forms.ChoiceField(label=_("Decision"), choices=DecisionOutcome.choices)
+    # No default: a bulk decision is chosen, never taken by leaving the field alone.
+    outcome = forms.ChoiceField(label=_("Decision"), choices=[("", _("Choose…")), *DecisionOutcome.choices])
     rationale = forms.CharField(
         label=_("Rationale"), max_length=4000, help_text=RATIONALE_HELP, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -27,6 +27,7 @@ from reviews.ranking import (
     BOARD_STATUSES,
     DEFAULT_SORT,
     DISAGREEMENT_SPREAD,
+    SORT_KEYS,
     board_applications,
     challenge_board,
     counted_reviews,
@@ -156,7 +157,8 @@ def ranking_decide(request: SignedInRequest, programme_slug: str, challenge_slug
                 )
                 % {"count": len(staged)},
             )
-            return redirect(_board_url(challenge))
+            sort = request.POST.get("sort", "")
+            return redirect(_board_url(challenge) + (f"?sort={sort}" if sort.removeprefix("-") in SORT_KEYS else ""))
     return _board_page(request, challenge, form, status=400)
 
 

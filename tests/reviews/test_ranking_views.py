@@ -162,6 +162,26 @@ def test_bulk_decision_refuses_an_application_of_another_challenge(manager_clien
     assert not Decision.objects.exists()
 
 
+def test_bulk_decision_keeps_the_boards_sort(manager_client, board):
+    response = manager_client.post(
+        reverse("reviews:ranking_decide", args=["closed-call", "energy"]),
+        {"applications": [board["weak"].pk], "outcome": "rejected", "rationale": "Below.", "sort": "-spread"},
+    )
+
+    assert response["Location"] == board_url("-spread")
+
+
+def test_bulk_decision_needs_an_outcome_chosen(manager_client, board):
+    response = manager_client.post(
+        reverse("reviews:ranking_decide", args=["closed-call", "energy"]),
+        {"applications": [board["weak"].pk], "outcome": "", "rationale": "Below."},
+    )
+
+    assert response.status_code == 400
+    assert "Decision: This field is required." in response.content.decode()
+    assert not Decision.objects.exists()
+
+
 def test_bulk_decision_without_a_rationale_is_a_form_error(manager_client, board):
     response = manager_client.post(
         reverse("reviews:ranking_decide", args=["closed-call", "energy"]),
