@@ -110,7 +110,9 @@ def _decide(programme: Programme, manager: User) -> tuple[int, int]:
                 Decision(
                     application=application,
                     outcome=application.status,
-                    rationale=_rationale(RATIONALES[application.status], scores[application.pk], ranks[application.pk]),
+                    rationale=_rationale(
+                        RATIONALES[S(application.status)], scores[application.pk], ranks[application.pk]
+                    ),
                     feedback=feedback,
                     decided_by=manager,
                     decided_at=decided_at,

@@ -385,7 +385,7 @@ def _board_values(challenge: Challenge) -> list[tuple[BoardApplication, BoardDec
     )
     return [
         (
-            BoardApplication(pk, reference, title, status, organisation, nation, expected or 0),
+            BoardApplication(pk, reference or "", title, status, organisation, nation, expected or 0),
             BoardDecision(outcome, released_at) if outcome else None,
         )
         for pk, reference, title, status, organisation, nation, expected, outcome, released_at in rows

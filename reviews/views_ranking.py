@@ -218,12 +218,12 @@ def decision_detail(request: SignedInRequest, application_id: int) -> HttpRespon
                 messages.success(request, _("Decision staged. The applicant sees it once the decisions are released."))
                 return redirect(_board_url(application.challenge))
     else:
-        staged = decision is not None and not decision.is_released
+        staged = decision if decision is not None and not decision.is_released else None
         form = DecisionForm(
             initial={
-                "outcome": decision.outcome if staged else None,
-                "rationale": decision.rationale if staged else "",
-                "feedback": decision.feedback if staged and decision.feedback else decisions.feedback_for(application),
+                "outcome": staged.outcome if staged else None,
+                "rationale": staged.rationale if staged else "",
+                "feedback": staged.feedback if staged and staged.feedback else decisions.feedback_for(application),
             }
         )
     criteria = rubric(application.programme)
