@@ -91,28 +91,28 @@ def cancel_invitation(invitation: ReviewerInvitation) -> int:
 
 
 @_in_portal_language
+def assigned_message(*, reviewer: User, assignments: Sequence[Assignment], key: str) -> NewMessage:
+    """New applications to review: reference, title, challenge and deadline only (nothing
+    the reviewer may not see before declaring no conflict)."""
+    return NewMessage(
+        to=reviewer,
+        key=f"review-assigned:{reviewer.pk}:{key}",
+        kind="review-assigned",
+        category=Category.CONFIRMATION,
+        template="reviews/email/assigned",
+        context={
+            "count": len(assignments),
+            "assignments": [_assignment_context(assignment) for assignment in assignments],
+            "programme": assignments[0].application.programme.title,
+        },
+        link=reverse("reviews:inbox"),
+    )
+
+
 def send_assigned(*, reviewer: User, assignments: Sequence[Assignment], key: str) -> int:
-    """New applications to review: title, challenge and deadline only (nothing the
-    reviewer may not see before declaring no conflict)."""
     if not assignments:
         return 0
-    return message_enqueue_many(
-        messages=[
-            NewMessage(
-                to=reviewer,
-                key=f"review-assigned:{reviewer.pk}:{key}",
-                kind="review-assigned",
-                category=Category.CONFIRMATION,
-                template="reviews/email/assigned",
-                context={
-                    "count": len(assignments),
-                    "assignments": [_assignment_context(assignment) for assignment in assignments],
-                    "programme": assignments[0].application.programme.title,
-                },
-                link=reverse("reviews:inbox"),
-            )
-        ]
-    )
+    return message_enqueue_many(messages=[assigned_message(reviewer=reviewer, assignments=assignments, key=key)])
 
 
 @_in_portal_language

@@ -8,6 +8,7 @@ application in any list, page, export or message.
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -315,7 +316,7 @@ def problem_build(*, programme: Programme, challenge: Challenge | None = None) -
                 "areas": sorted(areas_by_challenge[application.challenge_id]),
             }
         )
-    reviewer_rows = [
+    reviewer_rows: list[dict[str, Any]] = [
         {
             "id": str(reviewer.pk),
             "nation": str(reviewer.reviewer_profile.nation),

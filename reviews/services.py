@@ -647,12 +647,12 @@ def run_apply(*, run: AssignmentRun, by: User) -> list[Assignment]:
     for _app, rev_id in pairs:
         wanted[rev_id] += 1
     for rev_id, count in wanted.items():
-        reviewer = reviewers.get(rev_id)
-        profile = getattr(reviewer, "reviewer_profile", None) if reviewer else None
-        if profile is not None and load.get(rev_id, 0) + count > profile.max_load:
+        over = reviewers.get(rev_id)
+        profile = getattr(over, "reviewer_profile", None) if over else None
+        if over is not None and profile is not None and load.get(rev_id, 0) + count > profile.max_load:
             problems.append(
                 _("%(name)s would have more than %(max)d applications in this programme")
-                % {"name": reviewer.get_full_name(), "max": profile.max_load}
+                % {"name": over.get_full_name(), "max": profile.max_load}
             )
     if problems:
         raise ReviewError(
@@ -671,8 +671,10 @@ def run_apply(*, run: AssignmentRun, by: User) -> list[Assignment]:
     for assignment in created:
         assignment.application = applications[assignment.application_id]
         by_reviewer[assignment.reviewer_id].append(assignment)
-    for rev_id, assignments in by_reviewer.items():
-        messages.send_assigned(reviewer=reviewers[rev_id], assignments=assignments, key=f"run-{run.pk}")
+    messages.send_many(
+        messages.assigned_message(reviewer=reviewers[rev_id], assignments=assignments, key=f"run-{run.pk}")
+        for rev_id, assignments in by_reviewer.items()
+    )
     run.state, run.applied_at, run.applied_by = RunState.APPLIED, timezone.now(), by
     run.save(update_fields=["state", "applied_at", "applied_by"])
     audit_record(

@@ -467,7 +467,7 @@ def staff_programmes(request: SignedInRequest) -> HttpResponse:
 def staff_assignment(request: SignedInRequest, slug: str) -> HttpResponse:
     """A programme's review assignment: counts, the runs, and the button that starts one."""
     programme = _programme(slug)
-    form = RunStartForm(request.POST or None, programme=programme)
+    form = RunStartForm(request.POST if request.method == "POST" else None, programme=programme)
     status = 200
     if request.method == "POST":
         if form.is_valid():

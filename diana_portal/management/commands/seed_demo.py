@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "accounts.demo",
     "challenges.demo",
     "applications.demo",
+    "reviews.demo",
     "reviews.demo_decisions",
     "notifications.demo",
 ]

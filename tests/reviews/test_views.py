@@ -1,0 +1,318 @@
+"""The pages: the reviewer's journey, blind review, conflicts hidden everywhere, MFA for
+new reviewers, the staff pages' forms, and a query-count guard on every list."""
+
+from datetime import timedelta
+
+import pytest
+import rules
+from django.urls import reverse
+
+from applications.models import Application
+from notifications.models import Message
+from reviews import services
+from reviews.enums import AssignmentStatus
+from reviews.models import Assignment, AssignmentRun, Review
+from reviews.selectors import assignment_list_for_reviewer, visible_assignment_q
+from reviews.tasks import plan_review_reminders, run_assignment
+from tests.applications.factories import add_member
+from tests.factories import UserFactory
+from tests.reviews.factories import (
+    assign,
+    challenge_in,
+    eligible_application,
+    make_reviewer,
+    programme_with_rubric,
+    staff,
+    submit_review,
+)
+
+pytestmark = pytest.mark.django_db
+A = AssignmentStatus
+
+
+@pytest.fixture
+def setting():
+    programme = programme_with_rubric()
+    challenge = challenge_in(programme, "autonomy")
+    return {
+        "programme": programme,
+        "challenge": challenge,
+        "application": eligible_application(challenge=challenge),
+        "reviewer": make_reviewer("autonomy", full_name="Dr Marek Nowak"),
+        "manager": staff(),
+    }
+
+
+def _form_data(programme, value=4, **extra) -> dict:
+    data = {f"score_{criterion.pk}": str(value) for criterion in programme.criteria.all()}
+    return {
+        **data,
+        "recommendation": "fund",
+        "confidence": "3",
+        "comment_for_applicant": "Clear military user; sharpen the route to market.",
+        "internal_comment": "Credible team.",
+        **extra,
+    }
+
+
+def test_reviewer_answers_no_conflict_saves_a_draft_then_submits(client, setting):
+    assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
+    client.force_login(setting["reviewer"])
+    url = reverse("reviews:assignment_detail", args=[assignment.pk])
+
+    question = client.get(url)
+    answered = client.post(url, {"answer": "none"})
+    form_page = client.get(url)
+    draft = client.post(url, {**_form_data(setting["programme"], recommendation=""), "save": "1"})
+    submitted = client.post(url, {**_form_data(setting["programme"]), "submit": "1"})
+    read_only = client.get(url).content.decode()
+
+    assert "Do you have a conflict of interest" in question.content.decode()
+    assert (answered.status_code, answered["Location"]) == (302, url)
+    assert setting["application"].solution in form_page.content.decode()
+    assert draft.status_code == 302
+    assert submitted.status_code == 302
+    review = Review.objects.get()
+    assert (review.recommendation, review.confidence) == ("fund", 3)
+    assert review.submitted_at is not None
+    assert "Submit review" not in read_only
+    assert "Clear military user; sharpen the route to market." in read_only
+
+
+def test_an_incomplete_submission_is_a_form_error_not_a_500(client, setting):
+    assignment = assign(setting["application"], setting["reviewer"], status=A.ACCEPTED, by=setting["manager"])
+    client.force_login(setting["reviewer"])
+    data = _form_data(setting["programme"])
+    data.pop(next(iter(data)))
+
+    response = client.post(reverse("reviews:assignment_detail", args=[assignment.pk]), {**data, "submit": "1"})
+
+    assert response.status_code == 400
+    assert "Score every criterion before submitting. Missing: Defence relevance." in response.content.decode()
+    assert Assignment.objects.get().status == A.ACCEPTED
+
+
+def test_declaring_a_conflict_without_a_reason_is_a_form_error(client, setting):
+    assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
+    client.force_login(setting["reviewer"])
+
+    response = client.post(reverse("reviews:assignment_detail", args=[assignment.pk]), {"answer": "conflict"})
+
+    assert response.status_code == 400
+    assert "Say briefly what the conflict of interest is." in response.content.decode()
+
+
+def test_blind_review_other_reviews_only_after_submitting_ones_own(client, setting):
+    other = make_reviewer("autonomy", full_name="Prof Ingrid Berg")
+    submitted = assign(setting["application"], other, status=A.SUBMITTED, by=setting["manager"])
+    mine = assign(setting["application"], setting["reviewer"], status=A.ACCEPTED, by=setting["manager"])
+    client.force_login(setting["reviewer"])
+    url = reverse("reviews:assignment_detail", args=[mine.pk])
+
+    before = client.get(url).content.decode()
+    submit_review(mine, values=2)
+    after = client.get(url).content.decode()
+
+    internal = submitted.review.internal_comment
+    assert internal not in before
+    assert "The other reviews" not in before
+    assert internal in after
+    assert "Reviewer 1" in after
+    assert "Prof Ingrid Berg" not in after
+
+
+def test_a_conflicted_reviewer_finds_nothing_of_the_application_anywhere(client, setting, time_machine):
+    application = setting["application"]
+    assignment = assign(application, setting["reviewer"], status=A.CONFLICTED, by=setting["manager"])
+    client.force_login(setting["reviewer"])
+
+    inbox = client.get(reverse("reviews:inbox")).content.decode()
+    page = client.get(reverse("reviews:assignment_detail", args=[assignment.pk]))
+    time_machine.move_to(setting["programme"].review_deadline - timedelta(days=1))
+    plan_review_reminders()
+
+    assert application.reference not in inbox
+    assert application.display_title() not in inbox
+    assert page.status_code == 404
+    mail_after_conflict = Message.objects.filter(recipient=setting["reviewer"]).exclude(kind="review-assigned")
+    assert not mail_after_conflict.exists()
+    assert list(assignment_list_for_reviewer(user=setting["reviewer"])) == []
+
+
+def test_a_reviewer_who_joins_the_applicant_sees_nothing_more(client, setting):
+    assignment = assign(setting["application"], setting["reviewer"], status=A.ACCEPTED, by=setting["manager"])
+    add_member(setting["application"].organisation, setting["reviewer"])
+    client.force_login(setting["reviewer"])
+
+    assert client.get(reverse("reviews:assignment_detail", args=[assignment.pk])).status_code == 404
+    assert setting["application"].reference not in client.get(reverse("reviews:inbox")).content.decode()
+
+
+@pytest.mark.parametrize("status", list(A))
+def test_the_object_check_and_the_list_agree(setting, status):
+    assignment = assign(setting["application"], setting["reviewer"], status=status, by=setting["manager"])
+    others = [make_reviewer("autonomy"), UserFactory()]
+
+    for user in [setting["reviewer"], *others]:
+        listed = Assignment.objects.filter(visible_assignment_q(user), pk=assignment.pk).exists()
+        assert listed == rules.has_perm("reviews.view_assignment", user, assignment), (user, status)
+    assert rules.has_perm("reviews.view_assignment", setting["reviewer"], assignment) == (
+        status in {A.ASSIGNED, A.ACCEPTED, A.SUBMITTED}
+    )
+
+
+def test_a_new_reviewer_must_enrol_a_second_factor_before_reviewing(client, setting, settings):
+    settings.REQUIRE_STAFF_MFA = True
+    invitation = services.invitation_create(email="new.expert@review.example", by=setting["manager"])
+    invitee = UserFactory(email="new.expert@review.example")
+    client.force_login(invitee)
+
+    accepted = client.post(
+        reverse("reviews:invitation_accept", args=[invitation.token]),
+        {
+            "nation": "DK",
+            "affiliation_type": "academia",
+            "affiliation": "DTU",
+            "max_load": "10",
+            "areas": [setting["challenge"].technology_areas.get().pk],
+        },
+    )
+    inbox = client.get(reverse("reviews:inbox"))
+
+    assert accepted.status_code == 302
+    assert (inbox.status_code, inbox["Location"]) == (302, reverse("mfa_activate_totp"))
+
+
+def test_staff_extend_a_deadline_from_the_assignment_page(client, setting):
+    assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
+    client.force_login(setting["manager"])
+    new_deadline = setting["programme"].review_deadline + timedelta(days=3)
+
+    response = client.post(
+        reverse("reviews:staff_assignment_extend", args=[assignment.pk]),
+        {"deadline": new_deadline.strftime("%Y-%m-%dT%H:%M"), "reason": "Sick leave."},
+    )
+
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.deadline == new_deadline.replace(second=0, microsecond=0)
+    page = client.get(reverse("reviews:staff_assignment", args=[assignment.pk])).content.decode()
+    assert "Sick leave." in page
+
+
+def test_staff_deactivate_a_reviewer_and_see_the_open_assignments_to_reassign(client, setting):
+    assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
+    client.force_login(setting["manager"])
+
+    response = client.post(
+        reverse("reviews:staff_reviewer_active", args=[setting["reviewer"].pk]), {"active": "0", "reason": "Left."}
+    )
+    page = client.get(reverse("reviews:staff_reviewer", args=[setting["reviewer"].pk])).content.decode()
+
+    assert response.status_code == 302
+    assert "Withdraw these assignments and assign other reviewers." in page
+    assert reverse("reviews:staff_assignment", args=[assignment.pk]) in page
+
+
+def test_staff_record_a_conflict_by_reference(client, setting):
+    client.force_login(setting["manager"])
+
+    response = client.post(
+        reverse("reviews:staff_reviewer_conflict", args=[setting["reviewer"].pk]),
+        {"application": setting["application"].reference.lower(), "reason": "Shareholder."},
+    )
+
+    assert response.status_code == 302
+    assert setting["reviewer"].review_conflicts.get().reason == "Shareholder."
+
+
+# --- Query counts: the same for one row and for many -------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_inbox_query_count_is_flat(client, setting, django_assert_num_queries, count):
+    for _ in range(count):
+        application = eligible_application(challenge=setting["challenge"])
+        assign(application, setting["reviewer"], status=A.ACCEPTED, by=setting["manager"])
+    client.force_login(setting["reviewer"])
+    client.get(reverse("reviews:inbox"))  # warm the session
+
+    with django_assert_num_queries(6):
+        response = client.get(reverse("reviews:inbox"))
+
+    assert response.content.decode().count("criteria scored") == count
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_staff_pool_query_count_is_flat(client, setting, django_assert_num_queries, count):
+    for _ in range(count):
+        make_reviewer("autonomy", "space")
+    client.force_login(setting["manager"])
+    client.get(reverse("reviews:staff_pool"))
+
+    with django_assert_num_queries(9):
+        response = client.get(reverse("reviews:staff_pool"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_staff_assignment_list_query_count_is_flat(client, setting, django_assert_num_queries, count):
+    for _ in range(count):
+        assign(eligible_application(challenge=setting["challenge"]), make_reviewer("autonomy"), by=setting["manager"])
+    client.force_login(setting["manager"])
+    url = reverse("reviews:staff_assignment_list", args=[setting["programme"].slug])
+    client.get(url)
+
+    with django_assert_num_queries(8):
+        response = client.get(url)
+
+    assert response.content.decode().count('href="/reviews/staff/assignments/') == count
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_proposal_page_query_count_is_flat(client, setting, django_assert_num_queries, count):
+    for _ in range(count):
+        eligible_application(challenge=setting["challenge"])
+    for _ in range(3):
+        make_reviewer("autonomy")
+    run = AssignmentRun.objects.create(programme=setting["programme"], created_by=setting["manager"])
+    run_assignment(run_id=run.pk)
+    client.force_login(setting["manager"])
+    url = reverse("reviews:run_detail", args=[run.pk])
+    client.get(url)
+
+    with django_assert_num_queries(6):
+        response = client.get(url)
+
+    assert response.content.decode().count('value="remove"') == 3 * (count + 1)
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_staff_programme_list_query_count_is_flat(client, setting, django_assert_num_queries, count):
+    for _ in range(count - 1):
+        programme_with_rubric()
+    client.force_login(setting["manager"])
+    client.get(reverse("reviews:staff_programmes"))
+
+    with django_assert_num_queries(6):
+        response = client.get(reverse("reviews:staff_programmes"))
+
+    assert response.status_code == 200
+
+
+def test_the_proposal_page_shows_load_fit_and_both_costs(client, setting):
+    for _ in range(3):
+        make_reviewer("autonomy")
+    run = AssignmentRun.objects.create(programme=setting["programme"], created_by=setting["manager"])
+    run_assignment(run_id=run.pk)
+    run.refresh_from_db()
+    client.force_login(setting["manager"])
+
+    page = client.get(reverse("reviews:run_detail", args=[run.pk])).content.decode()
+
+    assert f'data-testid="total-cost">{run.total_cost}<' in page
+    assert f'data-testid="greedy-cost">{run.greedy_cost}<' in page
+    assert "3 full, 0 partial, 0 none" in page
+    assert "1 / 20" in page
+    assert Application.objects.get().reference in page
