@@ -145,8 +145,7 @@ def _bench(index: int, n_apps: int, n_reviewers: int, *, runs: int) -> None:
     with CaptureQueriesContext(connection) as queries:
         created = run_apply(run=run, by=manager)
     print(
-        f"  apply: {len(created):,} assignments in {time.perf_counter() - begin:.1f} s, "
-        f"{len(queries)} SQL statements"
+        f"  apply: {len(created):,} assignments in {time.perf_counter() - begin:.1f} s, {len(queries)} SQL statements"
     )
 
 

@@ -236,7 +236,7 @@ def aggregate_reviews(
     # Plain Python values from here: numpy scalars are slow to convert one by one.
     ids = [criterion.id for criterion in by_id]
     names = [criterion.name for _index, criterion in thresholded]
-    totals_by_application = [part.tolist() for part in np.split(sorted_totals, starts[1:])]
+    all_totals, starts_list = sorted_totals.tolist(), starts.tolist()
     means_rows, counts_rows, failed_rows = cell_mean.tolist(), cell_count.tolist(), failed.tolist()
     result: dict[int, ApplicationScores] = {}
     for a, (application_id, count, mean, median, normalised, spread, disagreement) in enumerate(
@@ -257,7 +257,7 @@ def aggregate_reviews(
         result[application_id] = ApplicationScores(
             application_id=application_id,
             reviews=count,
-            totals=tuple(totals_by_application[a]),
+            totals=tuple(all_totals[starts_list[a] : starts_list[a] + count]),
             mean=mean,
             median=median,
             normalised=normalised,
