@@ -44,6 +44,7 @@ from itertools import chain
 
 import numpy as np
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 
 from applications.enums import ApplicationStatus
@@ -141,7 +142,7 @@ def _review_rows(programme: Programme, criteria: list[RubricCriterion]) -> list[
     """One row per counted review: (application, reviewer, criterion ids, scores). A row
     per review rather than per score, with the scores as arrays, moves a quarter of the
     rows from PostgreSQL to Python (bench/reviews_ranking.py)."""
-    return list(
+    query = (
         counted_reviews(programme=programme)
         .filter(scores__criterion_id__in=[criterion.id for criterion in criteria])
         .order_by()
@@ -152,6 +153,12 @@ def _review_rows(programme: Programme, criteria: list[RubricCriterion]) -> list[
         )
         .values_list("assignment__application_id", "assignment__reviewer_id", "criterion_ids", "values")
     )
+    # The ORM composes the statement; the cursor returns its plain tuples, without the
+    # per-row conversions of values_list (none apply to integers and integer arrays).
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def programme_aggregate(*, programme: Programme) -> Aggregation:
