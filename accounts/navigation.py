@@ -43,6 +43,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Applications received"), "applications:staff_index", STAFF, staff=True),
     NavItem(_("Reviewer pool"), "reviews:staff_pool", STAFF, staff=True),
     NavItem(_("Review assignment"), "reviews:staff_programmes", STAFF, staff=True),
+    NavItem(_("Ranking and decisions"), "reviews:ranking_index", STAFF, staff=True),
     NavItem(_("Site registry"), "sites:staff_site_list", STAFF, staff=True),
     NavItem(_("Cohorts"), "sites:cohort_list", STAFF, staff=True),
     NavItem(_("Test bookings"), "sites:booking_staff", STAFF, staff=True),

@@ -9,6 +9,7 @@ Each message has a unique key, so calling twice stores one row:
 - invitation:<invitation>:<expiry>   (renewing an invitation sends it again)
 - submitted:<application>:<member>
 - withdrawn:<application>:<member>
+- decision:<application>:<status>:<member>   (a reserve later selected is told twice)
 - draft-reminder:<application>:<member>@<close>:<T-7d|T-1d>   (moving the close plans anew)
 
 Templates: templates/<template>_subject.txt (one line) and <template>_body.txt.
@@ -145,6 +146,29 @@ def send_submission_confirmation(application: Application) -> int:
 @_in_portal_language
 def send_withdrawal_confirmation(application: Application) -> int:
     return _confirm_to_members(application, event="withdrawn", context=_application_context(application))
+
+
+@_in_portal_language
+def send_decision(application: Application) -> int:
+    """The released decision, to every member. Category DECISION: never muted."""
+    context = _application_context(application)
+    context["decision"] = application.status
+    context["feedback"] = application.decision_feedback
+    link = reverse("applications:detail", args=[application.pk])
+    return message_enqueue_many(
+        messages=[
+            NewMessage(
+                to=member,
+                key=f"decision:{application.pk}:{application.status}:{member.pk}",
+                kind="application-decision",
+                category=Category.DECISION,
+                template="applications/email/decision",
+                context=context,
+                link=link,
+            )
+            for member in _members(application)
+        ]
+    )
 
 
 def cancel_draft_reminders(application: Application) -> int:

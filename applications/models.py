@@ -222,6 +222,11 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # The programme manager's decision, set when staff release it (reviews decides and
+    # stages it; DESIGN §5): what the applicant is told, built from the reviewers'
+    # comments for the applicant, never their internal ones or their names.
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_feedback = models.TextField(_("feedback on the decision"), blank=True)
 
     objects = ApplicationQuerySet.as_manager()
 

@@ -174,6 +174,7 @@ STATUS_ACTIONS = (
     "application.eligibility_override",
     "application.withdraw",
     "application.status",
+    "application.decide",
 )
 
 

@@ -722,3 +722,37 @@ def application_start_review_many(*, application_ids: list[int], by: User | None
         ]
     )
     return len(moving)
+
+
+# The programme manager's decision (DESIGN §5): in_review -> selected | reserve | rejected,
+# reserve -> selected | rejected. The reviews app stages decisions and calls this on release.
+DECISION_STATUSES = frozenset({S.SELECTED, S.RESERVE, S.REJECTED})
+
+
+class NotADecision(ApplicationError):
+    pass
+
+
+@transaction.atomic
+def application_decide(
+    *, application: Application, status: ApplicationStatus | str, feedback: str, by: User
+) -> Application:
+    """Record the released decision on the application and tell its members (outbox,
+    key decision:<application>:<status>:<member>, in this transaction: the message goes
+    out if and only if the decision commits). `feedback` is what the applicant reads:
+    the caller builds it from the reviewers' comments for the applicant only."""
+    if status not in DECISION_STATUSES:
+        raise NotADecision(_("A decision is selected, reserve list or not selected."))
+    application = _locked(application)
+    ensure_transition(application.status, status)
+    before = application.status
+    application.status = ApplicationStatus(status)
+    application.decided_at = timezone.now()
+    application.decision_feedback = feedback.strip()
+    application.version += 1
+    application.save(update_fields=["status", "decided_at", "decision_feedback", "version", "updated_at"])
+    audit_record(
+        by=by, action="application.decide", target=application, before={"status": before}, after={"status": status}
+    )
+    messages.send_decision(application)
+    return application

@@ -107,6 +107,8 @@ AUDIT_ACTION_LABELS = {
     "review.submit": _("Review submitted"),
     "assignment_run.start": _("Assignment run started"),
     "assignment_run.apply": _("Assignment proposal applied"),
+    "decision.stage": _("Decision staged"),
+    "decision.release": _("Decision released"),
     "assignment_run.add_pair": _("Pair added to the proposal"),
     "assignment_run.remove_pair": _("Pair removed from the proposal"),
     "assignment_run.discard": _("Assignment proposal discarded"),

@@ -302,3 +302,63 @@ class AssignmentRun(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("reviews:run_detail", args=[self.pk])
+
+
+# --- Decisions (issue 8, point 7) ------------------------------------------------------------------
+
+
+class DecisionOutcome(models.TextChoices):
+    """What a programme manager may decide; the values are the Application statuses
+    the release moves the application to (DESIGN §5)."""
+
+    SELECTED = "selected", _("Selected")
+    RESERVE = "reserve", _("Reserve list")
+    REJECTED = "rejected", _("Not selected")
+
+
+class Decision(models.Model):
+    """A programme manager's decision on one application, staged until staff release it.
+
+    The application's status does not change when the decision is taken: the release
+    (reviews.decisions.decision_release) moves it through applications.services.
+    application_decide, which also tells the applicant. Until then the decision may be
+    changed freely. A released "reserve" may be decided again (reserve -> selected |
+    rejected): the row is then staged anew, and the earlier release stays in the audit trail."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="decision", verbose_name=_("application")
+    )
+    outcome = models.CharField(_("decision"), max_length=10, choices=DecisionOutcome.choices)
+    rationale = models.TextField(_("rationale"), help_text=_("Why: kept for the record, never shown to the applicant."))
+    feedback = models.TextField(
+        _("feedback for the applicant"),
+        blank=True,
+        help_text=_("Built from the reviewers' comments for the applicant; shown to the applicant after release."),
+    )
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    released_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("released by")
+    )
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["application"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(rationale=""), name="decision_has_rationale"),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True, released_by__isnull=True)
+                | Q(released_at__isnull=False, released_by__isnull=False),
+                name="decision_release_complete",
+            ),
+        ]
+        indexes = [models.Index(fields=["released_at"], name="decision_released_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.outcome}"
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from reviews import views
 
@@ -35,4 +35,6 @@ urlpatterns = [
     path("staff/runs/<int:pk>/edit/", views.staff_run_edit, name="run_edit"),
     path("staff/runs/<int:pk>/apply/", views.staff_run_apply, name="run_apply"),
     path("staff/runs/<int:pk>/discard/", views.staff_run_discard, name="run_discard"),
+    # Staff: the ranking board and the decisions (part B of issue 8)
+    path("", include("reviews.urls_staff_ranking")),
 ]

@@ -79,6 +79,8 @@ def timeline_text(event, *, for_staff: bool = False) -> str:
         if before.get("status") == ApplicationStatus.DRAFT:
             return _("Draft discarded (never submitted)")
         return _("Withdrawn (was %(status)s)") % {"status": status_label(before.get("status", "")).lower()}
+    if event.action == "application.decide":
+        return _("Decision released: %(status)s") % {"status": status.lower()}
     if event.action == "application.attachment":
         return _("%(kind)s uploaded: %(name)s") % {"kind": after.get("kind", ""), "name": after.get("name", "")}
     if event.action == "application.attachment_check":

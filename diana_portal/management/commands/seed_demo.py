@@ -9,11 +9,13 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 
 # In dependency order: applications.demo applies to the programme challenges.demo creates.
+# reviews.demo_decisions decides the closed call from its reviews: it runs after the reviews demo.
 DEMO_MODULES = [
     "accounts.demo",
     "challenges.demo",
     "applications.demo",
     "reviews.demo",
+    "reviews.demo_decisions",
     "sites.demo",
     "sites.demo_bookings",  # test-centre bookings and Phase 2: needs sites.demo's registry and cohort
     "notifications.demo",
