@@ -21,6 +21,7 @@ from applications.enums import ApplicationStatus
 from applications.models import Application, Membership
 from challenges.models import Programme
 from notifications.reminders import ReminderPlan
+from reviews.ranking import programme_aggregate
 from sites.enums import HELD_STATUSES, TAKEN_STATUSES, AllocationStatus, CohortState
 from sites.models import Allocation, AllocationRun, Cohort, CohortTeam, ForbiddenPair, Preference, Site
 
@@ -28,15 +29,23 @@ from sites.models import Allocation, AllocationRun, Cohort, CohortTeam, Forbidde
 
 
 def team_scores(*, applications: Iterable[Application]) -> dict[int, Decimal | None]:
-    """THE PLACE WHERE THE REVIEWS RANKING IS PLUGGED IN (issue 9, once reviews lands).
-
-    The score of each selected application, by application id, taken when its cohort
-    is built; it sets the penalty for leaving the team unplaced (DESIGN §7.1:
-    1000 + round(score)). The reviews app's ranking does not exist on this branch yet,
-    so every application gets None: "no ranking", which the solver counts as 0 and the
-    cohort and result pages state plainly. No score is invented here.
-    """
-    return dict.fromkeys((application.pk for application in applications), None)
+    """The score of each selected application, by application id, taken when its cohort is
+    built: the mean of its reviews' weighted totals (0 to 100) in the reviews ranking
+    (reviews.ranking, DESIGN §6), the figure the programme manager decided on. It sets the
+    penalty for leaving the team unplaced (DESIGN §7.1: 1000 + round(score)), so when
+    capacity leaves teams out, the better-reviewed ones are placed first. An application
+    with no counted review gets None ("no review score"), which the pages state; no score
+    is invented."""
+    applications = list(applications)
+    scores: dict[int, Decimal | None] = dict.fromkeys((application.pk for application in applications), None)
+    for programme in Programme.objects.filter(pk__in={application.programme_id for application in applications}):
+        aggregation = programme_aggregate(programme=programme)
+        for application in applications:
+            if application.programme_id != programme.pk:
+                continue
+            mean = aggregation.for_application(application.pk).mean
+            scores[application.pk] = None if mean is None else Decimal(f"{mean:.2f}")
+    return scores
 
 
 # --- The registry ------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Factories for sites, cohorts, teams and allocations.
 
-Cohort teams are built with explicit scores: the reviews ranking is not on this
-branch (sites.selectors.team_scores is where it plugs in).
+Cohort teams are built with explicit scores; tests/sites/test_services.py checks that
+cohort_build takes them from the reviews ranking (sites.selectors.team_scores).
 """
 
 from datetime import timedelta

@@ -18,6 +18,13 @@ from sites.tasks import run_allocation
 from tests.applications.factories import ApplicationFactory, ChallengeFactory, ProgrammeFactory
 from tests.challenges.factories import TechnologyAreaFactory
 from tests.factories import make_user
+from tests.reviews.board_factories import (
+    challenge_of,
+    in_review_application,
+    reviewer,
+    rubric_programme,
+    submitted_review,
+)
 from tests.sites.factories import (
     AllocationFactory,
     CohortFactory,
@@ -62,10 +69,31 @@ def test_cohort_build_takes_every_selected_application_without_inventing_scores(
 
     teams = CohortTeam.objects.filter(cohort=cohort)
     assert sorted(team.application_id for team in teams) == sorted(a.pk for a in chosen)
-    # No reviews ranking on this branch: no score is made up.
+    # Nobody reviewed these applications: no score is made up.
     assert [team.score for team in teams] == [None, None, None]
     assert cohort.name == f"{programme.title}: Phase 1"
     assert AuditEvent.objects.filter(action="cohort.build", target_id=str(cohort.pk)).count() == 1
+
+
+def test_cohort_build_takes_each_team_score_from_the_reviews_ranking(manager):
+    # Weights 2, 1, 1 on 0-5 scales: a review's weighted total is on 0-100.
+    programme = rubric_programme()
+    challenge = challenge_of(programme)
+    first, second, unreviewed = (in_review_application(challenge, status=ApplicationStatus.SELECTED) for _ in range(3))
+    submitted_review(first, reviewer(), [5, 5, 5])  # 100
+    submitted_review(first, reviewer(), [5, 0, 5])  # (2 * 100 + 0 + 100) / 4 = 75
+    submitted_review(second, reviewer(), [0, 5, 5])  # (0 + 100 + 100) / 4 = 50
+    now = timezone.now()
+
+    cohort = services.cohort_build(
+        programme=programme,
+        preference_deadline=now + timedelta(days=7),
+        answer_deadline=now + timedelta(days=21),
+        by=manager,
+    )
+
+    scores = dict(CohortTeam.objects.filter(cohort=cohort).values_list("application_id", "score"))
+    assert scores == {first.pk: Decimal("87.50"), second.pk: Decimal("50.00"), unreviewed.pk: None}
 
 
 def test_cohort_build_refuses_a_second_cohort_for_the_same_phase(manager):
