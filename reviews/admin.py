@@ -10,7 +10,16 @@ can look things up.
 from django.contrib import admin
 
 from applications.admin import ReadOnlyMixin
-from reviews.models import Assignment, AssignmentRun, Conflict, Review, ReviewerExpertise, ReviewerInvitation, Score
+from reviews.models import (
+    Assignment,
+    AssignmentRun,
+    Conflict,
+    Decision,
+    Review,
+    ReviewerExpertise,
+    ReviewerInvitation,
+    Score,
+)
 
 
 @admin.register(ReviewerExpertise)
@@ -74,3 +83,11 @@ class AssignmentRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["state"]
     list_select_related = ["programme", "challenge"]
     exclude = ["proposal"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["application", "outcome", "decided_by", "decided_at", "released_at"]
+    list_filter = ["outcome"]
+    list_select_related = ["application", "decided_by"]
+    search_fields = ["application__reference"]

@@ -215,6 +215,6 @@ def test_the_demo_innovator_sees_a_draft_and_a_submitted_application(page, live_
     page.get_by_role("link", name="My applications").click()
 
     expect(page.get_by_role("cell", name="Draft", exact=True)).to_be_visible()
-    expect(page.get_by_role("cell", name="Eligible", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name="In review", exact=True)).to_be_visible()  # reviewers assigned
     expect(page.get_by_role("cell", name=re.compile(r"^DIANA-\d{4}-\d{5}$"))).to_be_visible()
     screenshot("applications-demo-innovator")
