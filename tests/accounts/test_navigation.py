@@ -23,7 +23,15 @@ BAR = {
 }
 STAFF_MENU = {
     Role.PROGRAMME_MANAGER: ["Programmes", "Applications received", "Site registry", "Cohorts", "Outbox", "API tokens"],
-    Role.ADMIN: ["Programmes", "Applications received", "Site registry", "Cohorts", "Outbox", "API tokens", "Administration"],
+    Role.ADMIN: [
+        "Programmes",
+        "Applications received",
+        "Site registry",
+        "Cohorts",
+        "Outbox",
+        "API tokens",
+        "Administration",
+    ],
 }
 
 

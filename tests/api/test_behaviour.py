@@ -193,6 +193,62 @@ def test_filters_and_ordering(world, api_clients):
     assert references("") == [f"DIANA-2026-{n:05d}" for n in range(1, 7)]
 
 
+def _instant(value) -> str | None:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+def test_sites_name_no_manager_and_carry_exactly_their_fields(world):
+    body = Client().get("/api/v1/sites/?ordering=name").json()
+
+    assert [row["slug"] for row in body["results"]] == ["gdansk-test", "tehnopol"]
+    assert body["results"][1] == {
+        "slug": "tehnopol",
+        "name": "Tehnopol",
+        "kind": "accelerator",
+        "host_organisation": "Test Host (demo)",
+        "nation": "EE",
+        "city": "Tallinn",
+        "technology_areas": ["quantum"],
+        "capacity": 5,
+        "description": "",
+        "website": "",
+    }
+
+
+def test_ministry_receives_exactly_the_allocation_fields(world, api_clients):
+    offered, confirmed = world.allocations["PL"]
+    offered.refresh_from_db()
+
+    body = api_clients["ministry PL"].get(f"/api/v1/cohorts/{world.cohort.pk}/allocations/?ordering=status").json()
+
+    assert [row["id"] for row in body["results"]] == [confirmed.pk, offered.pk]
+    assert body["results"][1] == {
+        "id": offered.pk,
+        "organisation": world.pl[0].organisation.name,
+        "nation": "PL",
+        "site": "tehnopol",
+        "site_name": "Tehnopol",
+        "site_nation": "EE",
+        "status": "offered",
+        "updated_at": _instant(offered.updated_at),
+    }
+
+
+def test_staff_receive_the_allocation_staff_fields(world, api_clients):
+    offered = world.allocations["PL"][0]
+    path = f"/api/v1/cohorts/{world.cohort.pk}/allocations/?status=offered"
+
+    staff = api_clients["staff"].get(path).json()["results"][0]
+    ministry = api_clients["ministry PL"].get(path).json()["results"][0]
+
+    assert {key: staff[key] for key in set(staff) - set(ministry)} == {
+        "application": world.pl[0].reference,
+        "offered_at": _instant(offered.offered_at),
+        "answered_at": None,
+        "confirmed_at": None,
+    }
+
+
 def test_challenge_filters(world):
     client = Client()
 
