@@ -17,20 +17,26 @@ from rest_framework.response import Response
 
 from accounts.services import api_read_record
 from api import serializers
+from api.cache import CachedPage, page_key
 from api.filters import AllocationFilter, ApplicationFilter, ChallengeFilter, ProgrammeFilter, SiteFilter
 from api.permissions import IsMinistryOrStaff, is_staff_request, ministry_token, nation_scope
 from api.schema import ERRORS_PRIVATE, ERRORS_PUBLIC, errors
 from applications.selectors import application_list_received, programme_statistics_recent
-from challenges.selectors import challenge_list_for_api, programme_list_for_api
+from challenges.selectors import challenge_list_for_api, programme_list_for_api, programme_list_visible
 from sites.selectors import allocation_list_for_api, cohort_get_for_api, site_list_for_api
 
 
 class ApiViewSet(viewsets.GenericViewSet):
+    cached_page: CachedPage | None = None  # set by a list that keeps its pages (api.cache)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method in {"GET", "HEAD"} and response.status_code == 200:
-            response.render()
-            set_response_etag(response)
+            if isinstance(response, Response):  # built now, not a kept page
+                response.render()
+                set_response_etag(response)
+                if self.cached_page is not None:
+                    self.cached_page.store(response)
             # The answer depends on who asks; shared caches must not keep it.
             patch_vary_headers(response, ["Authorization", "Cookie"])
             patch_cache_control(response, private=True, no_cache=True)
@@ -66,6 +72,8 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     ordering_fields = ["opens_at", "closes_at", "year", "title"]
 
     def get_queryset(self):
+        if self.action == "stats":  # whether the caller may see it; its figures are not read
+            return programme_list_visible(user=self.request.user).only("id", "slug")
         return programme_list_for_api(user=self.request.user)
 
     def get_serializer_class(self):
@@ -159,6 +167,14 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVi
 
     def get_queryset(self):
         return application_list_received(nation=nation_scope(self.request))
+
+    def list(self, request, *args, **kwargs):
+        # Ministries poll this list: a page is kept, rendered, until a row it reads changes.
+        page = CachedPage(page_key(request))
+        if page.response is not None:
+            return page.response
+        self.cached_page = page
+        return super().list(request, *args, **kwargs)
 
     def get_serializer_class(self):
         if is_staff_request(self.request):

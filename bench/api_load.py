@@ -67,6 +67,7 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=5, help="client processes the clients are spread over")
     parser.add_argument("--seconds", type=float, default=20.0, help="measured time for each endpoint")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--database", default=BENCH_DB, help="the scratch database's name (dropped at the end)")
     args = parser.parse_args()
     if args.clients % args.processes:
         parser.error("--clients must be a multiple of --processes")
@@ -78,14 +79,14 @@ def main() -> int:
     base_url = os.environ.get("DATABASE_URL") or embedded.postgres_url(var_dir)
     redis_url = os.environ.get("REDIS_URL") or embedded.redis_url(var_dir)
     scratch = Path(tempfile.mkdtemp(prefix="diana-bench-api-"))
-    _recreate_database(base_url, BENCH_DB)
+    _recreate_database(base_url, args.database)
     env = {
         "DJANGO_SETTINGS_MODULE": "diana_portal.settings",
         "DEBUG": "0",  # as in production
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",  # production sits behind a TLS proxy; here it is plain HTTP
-        "DATABASE_URL": _with_database(base_url, BENCH_DB),
+        "DATABASE_URL": _with_database(base_url, args.database),
         "REDIS_URL": redis_url,
         "EMAIL_URL": f"file://{scratch / 'mail'}",
         "PRIVATE_MEDIA_ROOT": str(scratch / "private"),
@@ -106,10 +107,10 @@ def main() -> int:
     finally:
         connections.close_all()
         if not args.keep:
-            _drop_database(base_url, BENCH_DB)
+            _drop_database(base_url, args.database)
             shutil.rmtree(scratch, ignore_errors=True)
         else:
-            print(f"kept: database {BENCH_DB}, files in {scratch}")
+            print(f"kept: database {args.database}, files in {scratch}")
 
 
 # --- Load ------------------------------------------------------------------------------------------

@@ -5,10 +5,14 @@ import datetime
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import ApiRead
+from api.cache import PAGE_SECONDS
+from api.throttling import redis_client
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from tests.api.conftest import token_client
@@ -80,7 +84,9 @@ def test_list_answers_304_while_nothing_changed(world, api_clients):
     etag = first["ETag"]
 
     again = polish.get("/api/v1/applications/", HTTP_IF_NONE_MATCH=etag)
-    Application.objects.filter(pk=world.pl[0].pk).update(status=ApplicationStatus.ELIGIBLE, updated_at=timezone.now())
+    application = world.pl[0]
+    application.status = ApplicationStatus.ELIGIBLE
+    application.save(update_fields=["status", "updated_at"])
     changed = polish.get("/api/v1/applications/", HTTP_IF_NONE_MATCH=etag)
 
     assert first.status_code == 200
@@ -90,6 +96,67 @@ def test_list_answers_304_while_nothing_changed(world, api_clients):
     assert again.content == b""
     assert changed.status_code == 200
     assert changed["ETag"] != etag
+
+
+# --- Kept pages (api.cache) -------------------------------------------------------------------------
+
+
+def test_a_kept_page_is_served_with_no_query_but_the_audit(world, api_clients):
+    polish = api_clients["ministry PL"]
+    first = polish.get("/api/v1/applications/?page_size=2&status=submitted")
+
+    with CaptureQueriesContext(connection) as queries:
+        # The same query with its parameters in another order: the same page.
+        again = polish.get("/api/v1/applications/?status=submitted&page_size=2")
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert [query["sql"].split()[0] for query in queries] == ["INSERT"]  # the audit row
+    assert ApiRead.objects.filter(token=polish.token).count() == 2
+
+
+def test_kept_pages_are_kept_apart_per_caller(world, api_clients):
+    answers = {
+        audience: {row["reference"] for row in api_clients[audience].get("/api/v1/applications/").json()["results"]}
+        for audience in ["ministry PL", "ministry DE", "staff", "ministry PL"]
+    }
+
+    assert answers["ministry PL"] == {a.reference for a in world.pl}
+    assert answers["ministry DE"] == {a.reference for a in world.de}
+    assert answers["staff"] == world.references
+
+
+def test_any_saved_change_to_what_the_list_reads_is_seen_at_once(world, api_clients):
+    polish = api_clients["ministry PL"]
+    polish.get("/api/v1/applications/")
+    organisation = world.pl[0].organisation
+    organisation.name = "Renamed Sp. z o.o."
+    organisation.save(update_fields=["name"])
+    challenge = world.challenges[1]
+    challenge.title = "Sensing, renamed"
+    challenge.save(update_fields=["title"])
+
+    rows = {row["reference"]: row for row in polish.get("/api/v1/applications/").json()["results"]}
+
+    assert rows[world.pl[0].reference]["organisation"] == "Renamed Sp. z o.o."
+    assert rows[world.pl[1].reference]["challenge_title"] == "Sensing, renamed"
+
+
+def test_a_change_that_bypasses_save_shows_within_the_pages_lifetime(world, api_clients, settings):
+    """queryset.update() sends no signal: the kept page is served until it expires (PAGE_SECONDS)."""
+    polish = api_clients["ministry PL"]
+    first = polish.get("/api/v1/applications/")
+    Application.objects.filter(pk=world.pl[0].pk).update(status=ApplicationStatus.ELIGIBLE, updated_at=timezone.now())
+
+    again = polish.get("/api/v1/applications/")
+
+    assert again.content == first.content
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    client = redis_client(settings.REDIS_URL)
+    ttls = [client.ttl(key) for key in client.scan_iter(f"{prefix}:api-pages:page:token:{polish.token.pk}:*")]
+    assert len(ttls) == 1
+    assert 0 < ttls[0] <= PAGE_SECONDS
 
 
 # --- One error shape ------------------------------------------------------------------------------------
