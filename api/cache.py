@@ -20,6 +20,7 @@ Two things, each with a stated bound:
 
 import hashlib
 import time
+from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -103,8 +104,9 @@ class CachedPage:
     def __init__(self, key: str) -> None:
         self.key = key
         self.response: HttpResponse | None = None
-        version, stored = redis_client(settings.REDIS_URL).mget([_key("version"), key])
-        self.version = version or b"0"
+        # Bytes: the client is made without decode_responses.
+        version, stored = cast("list[bytes | None]", redis_client(settings.REDIS_URL).mget([_key("version"), key]))
+        self.version: bytes = version or b"0"
         if stored is not None:
             stored_version, etag, body = stored.split(b"\n", 2)
             if stored_version == self.version:

@@ -19,6 +19,7 @@ from accounts.services import api_read_record
 from api import serializers
 from api.cache import CachedPage, page_key
 from api.filters import AllocationFilter, ApplicationFilter, ChallengeFilter, ProgrammeFilter, SiteFilter
+from api.pagination import RowsPagination
 from api.permissions import IsMinistryOrStaff, is_staff_request, ministry_token, nation_scope
 from api.schema import ERRORS_PRIVATE, ERRORS_PUBLIC, errors
 from applications.selectors import application_list_received, programme_statistics_recent
@@ -160,6 +161,7 @@ class ChallengeViewSet(mixins.ListModelMixin, ApiViewSet):
 )
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     permission_classes = [IsMinistryOrStaff]
+    pagination_class = RowsPagination
     lookup_field = "reference"
     lookup_value_regex = r"[A-Za-z0-9-]+"
     filterset_class = ApplicationFilter
@@ -224,6 +226,7 @@ class SiteViewSet(mixins.ListModelMixin, ApiViewSet):
 )
 class CohortAllocationViewSet(mixins.ListModelMixin, ApiViewSet):
     permission_classes = [IsMinistryOrStaff]
+    pagination_class = RowsPagination
     filterset_class = AllocationFilter
     ordering_fields = ["organisation", "site_name", "status", "updated_at"]
 

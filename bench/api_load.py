@@ -17,7 +17,9 @@ PostgreSQL server (the embedded one under var/, or DATABASE_URL's), dropped at t
    its own keep-alive connection and its own token) drive, for --seconds each after a
    short warm-up: the bare view, the applications list (200 a page, the ministry's
    nation) and the programme statistics. Every request is a real one: token checked,
-   throttled in Redis, audited in PostgreSQL.
+   counted by the throttle in Redis (with a limit the run does not reach), audited in
+   PostgreSQL. The clients poll the same pages, as ministries do: after the first
+   request of each token, the list is served from the kept page (api.cache).
 
 It prints throughput, p50 and p95 for each, and the ratio to the bare view, then PASS or
 FAIL for each target: at least 0.3x the bare view's throughput, p95 under 400 ms, no
@@ -92,6 +94,10 @@ def main() -> int:
         "PRIVATE_MEDIA_ROOT": str(scratch / "private"),
         "REQUIRE_STAFF_MFA": "1",
         "LOG_LEVEL": "WARNING",
+        # The throttle still counts every request in Redis, as in production, but with a
+        # limit no client reaches here: 50 clients flat out would otherwise pass a ministry's
+        # 600 a minute, and the run would measure the 429s, not the endpoints.
+        "API_THROTTLE_RATE": "1000000/min",
     }
     os.environ.update(env)
 

@@ -98,6 +98,32 @@ def test_list_answers_304_while_nothing_changed(world, api_clients):
     assert changed["ETag"] != etag
 
 
+@pytest.mark.parametrize(
+    ("page", "status", "references", "has_next"),
+    [
+        ("1", 200, ["DIANA-2026-00001", "DIANA-2026-00002"], True),
+        ("3", 200, ["DIANA-2026-00005", "DIANA-2026-00006"], False),
+        ("last", 200, ["DIANA-2026-00005", "DIANA-2026-00006"], False),
+        ("4", 404, None, None),
+        ("0", 404, None, None),
+        ("two", 404, None, None),
+    ],
+)
+def test_pages_of_rows_carry_the_total_and_refuse_pages_beyond_it(
+    world, api_clients, page, status, references, has_next
+):
+    response = api_clients["staff"].get(f"/api/v1/applications/?page_size=2&page={page}")
+
+    assert response.status_code == status
+    body = response.json()
+    if status == 404:
+        assert body == {"error": "not_found", "detail": "Invalid page."}
+    else:
+        assert body["count"] == 6
+        assert [row["reference"] for row in body["results"]] == references
+        assert (body["next"] is not None) == has_next
+
+
 # --- Kept pages (api.cache) -------------------------------------------------------------------------
 
 
