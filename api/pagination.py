@@ -31,6 +31,8 @@ class RowsPagination(ApiPagination):
             return super().paginate_queryset(queryset, request, view)
         self.request = request
         page_size = self.get_page_size(request)
+        if page_size is None:  # pagination turned off (PAGE_SIZE None): as DRF does
+            return None
         try:
             number = int(raw)
         except ValueError:
