@@ -15,7 +15,8 @@ Two things, each with a stated bound:
   at once, and again when the transaction commits, so a page built from rows read
   before the commit is never kept under the new version. A page built under an older
   version is never served. A write that bypasses save() (queryset.update(), bulk
-  writes, SQL) does not bump it: such a change shows within PAGE_SECONDS.
+  writes, SQL) does not bump it: such a change shows within PAGE_SECONDS. The
+  statistics' page is kept only as long as its figures may be (a minute from computed_at).
 """
 
 import hashlib
@@ -103,6 +104,7 @@ class CachedPage:
 
     def __init__(self, key: str) -> None:
         self.key = key
+        self.seconds = PAGE_SECONDS  # how long it may be kept, at most
         self.response: HttpResponse | None = None
         # Bytes: the client is made without decode_responses.
         version, stored = cast("list[bytes | None]", redis_client(settings.REDIS_URL).mget([_key("version"), key]))
@@ -115,4 +117,4 @@ class CachedPage:
 
     def store(self, response) -> None:
         value = b"\n".join([self.version, response["ETag"].encode(), response.content])
-        redis_client(settings.REDIS_URL).set(self.key, value, ex=PAGE_SECONDS)
+        redis_client(settings.REDIS_URL).set(self.key, value, ex=self.seconds)

@@ -22,7 +22,11 @@ from api.filters import AllocationFilter, ApplicationFilter, ChallengeFilter, Pr
 from api.pagination import RowsPagination
 from api.permissions import IsMinistryOrStaff, is_staff_request, ministry_token, nation_scope
 from api.schema import ERRORS_PRIVATE, ERRORS_PUBLIC, errors
-from applications.selectors import application_list_received, programme_statistics_recent
+from applications.selectors import (
+    STATISTICS_MAX_AGE_SECONDS,
+    application_list_received,
+    programme_statistics_recent,
+)
 from challenges.selectors import challenge_list_for_api, programme_list_for_api, programme_list_visible
 from sites.selectors import allocation_list_for_api, cohort_get_for_api, site_list_for_api
 
@@ -92,8 +96,15 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     )
     @action(detail=True, permission_classes=[IsMinistryOrStaff], pagination_class=None, filter_backends=[])
     def stats(self, request, slug: str):
+        # Kept rendered like the list pages (api.cache), but never beyond its figures' minute.
+        page = CachedPage(page_key(request))
+        if page.response is not None:
+            return page.response
         programme = self.get_object()
         stats = programme_statistics_recent(programme=programme)
+        age = (timezone.now() - stats.computed_at).total_seconds()
+        page.seconds = max(1, int(STATISTICS_MAX_AGE_SECONDS - age))
+        self.cached_page = page
 
         def counts(item) -> dict:
             return {

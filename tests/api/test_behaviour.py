@@ -185,6 +185,22 @@ def test_a_change_that_bypasses_save_shows_within_the_pages_lifetime(world, api_
     assert 0 < ttls[0] <= PAGE_SECONDS
 
 
+def test_a_kept_statistics_page_expires_with_its_figures(world, api_clients, settings):
+    path = f"/api/v1/programmes/{world.programme.slug}/stats/"
+    with time_machine.travel(timezone.now() - datetime.timedelta(seconds=45)):
+        api_clients["ministry DE"].get(path)  # the figures are computed, 45 s ago
+    polish = api_clients["ministry PL"]
+
+    body = polish.get(path).json()  # the same figures: this page may be kept 15 s more
+
+    client = redis_client(settings.REDIS_URL)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    ttls = [client.ttl(key) for key in client.scan_iter(f"{prefix}:api-pages:page:token:{polish.token.pk}:*")]
+    assert body["received"] == 6
+    assert len(ttls) == 1
+    assert 13 <= ttls[0] <= 15
+
+
 # --- One error shape ------------------------------------------------------------------------------------
 
 
@@ -437,7 +453,8 @@ def test_statistics_are_computed_at_most_once_a_minute(world, api_clients):
 
     within_the_minute = api_clients["ministry DE"].get(path).json()
     cache.delete(f"programme-statistics:{world.programme.pk}")  # as the minute's expiry does
-    after = api_clients["ministry DE"].get(path).json()
+    # Staff: a caller with no kept page (api.cache), whose pages expire with the figures.
+    after = api_clients["staff"].get(path).json()
 
     assert within_the_minute == first
     assert (first["selected"], after["selected"]) == (1, 2)
