@@ -32,6 +32,7 @@ from accounts.models import ApiToken
 from accounts.selectors import api_token_by_key
 from accounts.services import LAST_USED_PRECISION_SECONDS, api_token_hash, api_token_touch
 from api.throttling import redis_client
+from applications.models import Application
 
 # --- Tokens ----------------------------------------------------------------------------------
 
@@ -76,13 +77,20 @@ def token_touch(token: ApiToken, now) -> None:
 PAGE_SECONDS = 60
 
 
+def data_version() -> int:
+    return int(redis_client(settings.REDIS_URL).get(_key("version")) or 0)
+
+
 def _key(name: str) -> str:
     # The cache's key prefix keeps parallel test runs (and portals sharing a Redis) apart.
     return f"{settings.CACHES['default']['KEY_PREFIX']}:api-pages:{name}"
 
 
-def data_changed(**_signal_kwargs) -> None:
-    """A row the list pages read was saved or deleted: no page built before is served again."""
+def data_changed(sender, instance, **_signal_kwargs) -> None:
+    """A row the list pages read was saved or deleted: no page built before is served again.
+    A draft (no reference yet) is never in the API: an applicant's autosaves change nothing."""
+    if isinstance(instance, Application) and instance.reference is None:
+        return
     client = redis_client(settings.REDIS_URL)
     client.incr(_key("version"))
     transaction.on_commit(lambda: client.incr(_key("version")))

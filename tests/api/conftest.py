@@ -109,6 +109,13 @@ def world(db) -> World:
     )  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def redis_keys_of_this_worker(settings, worker_id):
+    """Parallel test workers share one Redis: each counts its throttles and keeps its pages
+    (api.cache, whose data version is global) under its own key prefix."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"diana-test-{worker_id}"}}
+
+
 def token_client(nation: str, name: str | None = None) -> Client:
     issued = api_token_issue(nation=nation, name=name or f"Ministry of Defence ({nation})", by=None)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {issued.key}")

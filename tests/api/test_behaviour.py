@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import ApiRead
-from api.cache import PAGE_SECONDS
+from api.cache import PAGE_SECONDS, data_version
 from api.throttling import redis_client
 from applications.enums import ApplicationStatus
 from applications.models import Application
@@ -167,6 +167,18 @@ def test_any_saved_change_to_what_the_list_reads_is_seen_at_once(world, api_clie
 
     assert rows[world.pl[0].reference]["organisation"] == "Renamed Sp. z o.o."
     assert rows[world.pl[1].reference]["challenge_title"] == "Sensing, renamed"
+
+
+def test_a_draft_saved_leaves_the_kept_pages_alone_a_submitted_one_does_not(world):
+    before = data_version()
+    world.draft.title = "Still a draft"
+    world.draft.save(update_fields=["title"])
+    unchanged = data_version()
+    world.pl[0].title = "A submitted application, renamed"
+    world.pl[0].save(update_fields=["title"])
+
+    assert unchanged == before
+    assert data_version() == before + 1  # and once more when the transaction commits
 
 
 def test_a_change_that_bypasses_save_shows_within_the_pages_lifetime(world, api_clients, settings):
