@@ -331,7 +331,8 @@ def allocation_list_for_api(*, cohort: Cohort | None, nation: str | None) -> Que
 
     `nation` is a ministry's scope (DESIGN §4): the teams of organisations headquartered
     in that nation, by the nation frozen at submission. None is every team, for staff,
-    whose rows add the application's reference and the answer's instants.
+    whose rows add the application's reference and the answer's instants. `cohort`
+    None gives no rows (the schema generator asks with no cohort).
     Rows rather than instances, as for the applications (one query for a page).
     """
     allocations = Allocation.objects.filter(cohort=cohort, status__in=sorted(PUBLISHED_STATUSES))
