@@ -35,14 +35,3 @@ def role_client(db):
         return client
 
     return _make
-
-
-def pytest_collection_modifyitems(items):
-    """Transactional tests reload the rows the migrations wrote (the Allies, the role groups,
-    the priority technology areas) before they start. A transactional test empties every
-    table when it ends, and pytest-django runs them last in each worker, so without this
-    a later one would find no Allies or areas, depending on how xdist shared the tests."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker is not None and marker.kwargs.get("transaction") and "serialized_rollback" not in marker.kwargs:
-            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False)
