@@ -6,7 +6,7 @@ from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import docs, views
 
 app_name = "api"
 
@@ -38,5 +38,6 @@ urlpatterns = [
         redoc_policy(SpectacularRedocView.as_view(url_name="api:schema")),
         name="redoc",
     ),
+    path("redoc/redoc.standalone.js", docs.redoc_bundle, name="redoc_bundle"),
     path("v1/", include(router.urls)),
 ]

@@ -22,6 +22,7 @@ GET_ROUTES: dict[str, dict[Role, int]] = {
     "/api/schema/": EVERYONE_OK,
     "/api/docs/": EVERYONE_OK,
     "/api/redoc/": EVERYONE_OK,
+    "/api/redoc/redoc.standalone.js": EVERYONE_OK,
     "/api/v1/programmes/": EVERYONE_OK,
     "/api/v1/programmes/{programme}/": EVERYONE_OK,
     "/api/v1/programmes/{programme}/stats/": STAFF_API,
