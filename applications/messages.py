@@ -15,7 +15,7 @@ Each message has a unique key, so calling twice stores one row:
 Templates: templates/<template>_subject.txt (one line) and <template>_body.txt.
 They see the context plus recipient_name, portal_url and link_url.
 
-Every function here that builds a context runs in the portal's language (@_in_portal_language),
+Every function here that builds a context runs in the portal's language (@in_portal_language),
 the language notifications.render_message renders the templates in: a date or an eligibility
 problem worded in the language of whoever triggered the change would otherwise land inside
 an English mail sent to every member.
@@ -55,13 +55,15 @@ HOUR = timedelta(hours=1)
 MINUTE = timedelta(minutes=1)
 
 
-def _in_portal_language[**P, R](build: Callable[P, R]) -> Callable[P, R]:
+def in_portal_language[**P, R](build: Callable[P, R]) -> Callable[P, R]:
+    """Messages are written in the portal's language, whatever the request that sent them."""
+
     @functools.wraps(build)
-    def in_portal_language(*args: P.args, **kwargs: P.kwargs) -> R:
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
         with translation.override(settings.LANGUAGE_CODE):
             return build(*args, **kwargs)
 
-    return in_portal_language
+    return wrapped
 
 
 def _members(application: Application) -> list[User]:
@@ -70,7 +72,8 @@ def _members(application: Application) -> list[User]:
     ]
 
 
-def _deadline_text(instant: datetime) -> str:
+def deadline_text(instant: datetime) -> str:
+    """A deadline as messages state it: UTC wall time, the month named in the reader's language."""
     return date_format(instant.astimezone(UTC), "j F Y, H:i") + " UTC"
 
 
@@ -82,11 +85,11 @@ def _application_context(application: Application) -> dict[str, Any]:
         "challenge": application.challenge.title,
         "programme": application.programme.title,
         "status": str(application.get_status_display()),
-        "closes_at": _deadline_text(application.programme.closes_at),
+        "closes_at": deadline_text(application.programme.closes_at),
     }
 
 
-@_in_portal_language
+@in_portal_language
 def send_invitation(invitation: Invitation) -> int:
     return message_enqueue_many(
         messages=[
@@ -99,7 +102,7 @@ def send_invitation(invitation: Invitation) -> int:
                 context={
                     "organisation": invitation.organisation.name,
                     "invited_by": invitation.invited_by.get_full_name(),
-                    "expires_at": _deadline_text(invitation.expires_at),
+                    "expires_at": deadline_text(invitation.expires_at),
                 },
                 link=invitation.get_absolute_url(),
             )
@@ -135,7 +138,7 @@ def _confirm_to_members(application: Application, *, event: str, context: dict[s
     )
 
 
-@_in_portal_language
+@in_portal_language
 def send_submission_confirmation(application: Application) -> int:
     context = _application_context(application)
     context["eligible"] = application.eligibility == Eligibility.ELIGIBLE
@@ -143,12 +146,12 @@ def send_submission_confirmation(application: Application) -> int:
     return _confirm_to_members(application, event="submitted", context=context)
 
 
-@_in_portal_language
+@in_portal_language
 def send_withdrawal_confirmation(application: Application) -> int:
     return _confirm_to_members(application, event="withdrawn", context=_application_context(application))
 
 
-@_in_portal_language
+@in_portal_language
 def send_decision(application: Application) -> int:
     """The released decision, to every member. Category DECISION: never muted."""
     context = _application_context(application)
@@ -219,7 +222,7 @@ def time_left_text(remaining: timedelta) -> str:
     return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
-@_in_portal_language
+@in_portal_language
 def draft_reminder(reminder: DraftReminder) -> NewMessage:
     context = _application_context(reminder.application)
     # From the planning instant, not the offset: a draft begun three days before the

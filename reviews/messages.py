@@ -15,18 +15,14 @@ are never made for a conflicted pair, and the planner skips conflicted ones.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
-from django.utils.formats import date_format
 
 from accounts.models import User
-from applications.messages import time_left_text
+from applications.messages import deadline_text, in_portal_language, time_left_text
 from notifications.enums import Category
 from notifications.reminders import deadline_stamp
 from notifications.selectors import message_keys_pending
@@ -40,19 +36,6 @@ REMINDER_PREFIX = "review-reminder:"
 ESCALATION_PREFIX = "review-escalation:"
 
 
-def _in_portal_language[**P, R](build: Callable[P, R]) -> Callable[P, R]:
-    @functools.wraps(build)
-    def in_portal_language(*args: P.args, **kwargs: P.kwargs) -> R:
-        with translation.override(settings.LANGUAGE_CODE):
-            return build(*args, **kwargs)
-
-    return in_portal_language
-
-
-def deadline_text(instant: datetime) -> str:
-    return date_format(instant.astimezone(UTC), "j F Y, H:i") + " UTC"
-
-
 def _assignment_context(assignment: Assignment) -> dict[str, Any]:
     application = assignment.application
     return {
@@ -64,7 +47,7 @@ def _assignment_context(assignment: Assignment) -> dict[str, Any]:
     }
 
 
-@_in_portal_language
+@in_portal_language
 def send_invitation(invitation: ReviewerInvitation) -> int:
     return message_enqueue_many(
         messages=[
@@ -90,7 +73,7 @@ def cancel_invitation(invitation: ReviewerInvitation) -> int:
     return message_cancel_pending(key_prefix=f"reviewer-invitation:{invitation.pk}:")
 
 
-@_in_portal_language
+@in_portal_language
 def assigned_message(*, reviewer: User, assignments: Sequence[Assignment], key: str) -> NewMessage:
     """New applications to review: reference, title, challenge and deadline only (nothing
     the reviewer may not see before declaring no conflict)."""
@@ -115,7 +98,7 @@ def send_assigned(*, reviewer: User, assignments: Sequence[Assignment], key: str
     return message_enqueue_many(messages=[assigned_message(reviewer=reviewer, assignments=assignments, key=key)])
 
 
-@_in_portal_language
+@in_portal_language
 def review_reminder(*, assignment: Assignment, reminder: DueReminder) -> NewMessage:
     context = _assignment_context(assignment)
     context["overdue"] = reminder.is_overdue
@@ -138,7 +121,7 @@ def escalation_key(assignment: Assignment, manager: User, deadline: datetime) ->
     return f"{ESCALATION_PREFIX}{assignment.pk}:{manager.pk}@{deadline_stamp(deadline)}"
 
 
-@_in_portal_language
+@in_portal_language
 def review_escalation(*, assignment: Assignment, manager: User, reminder: DueReminder) -> NewMessage:
     context = _assignment_context(assignment)
     context["reviewer"] = assignment.reviewer.get_full_name()

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.audit import audit_trail
 from accounts.models import ReviewerProfile, User
-from accounts.permissions import is_programme_manager, is_reviewer
+from accounts.permissions import is_reviewer
 from applications.models import Application
 from applications.sections import SECTIONS
+from applications.views import staff_required
 from challenges.models import Programme, TechnologyArea
 from matching import reviewer_cost
 from reviews import selectors, services
@@ -50,19 +51,6 @@ PAGE_SIZE = 50
 
 class SignedInRequest(HttpRequest):
     user: User
-
-
-def staff_required(view):
-    """Programme managers only; anyone else signed in gets 404, anonymous visitors sign in."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_programme_manager(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def reviewer_required(view):

@@ -9,23 +9,17 @@ rolls back with it. Keys:
 """
 
 from collections import defaultdict
-from datetime import UTC, datetime
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django.utils.formats import date_format
 
 from accounts.models import User
-from applications.messages import time_left_text
+from applications.messages import deadline_text, time_left_text
 from notifications.enums import Category
 from notifications.reminders import DueReminder
 from notifications.services import NewMessage, message_enqueue_many
 from sites.enums import AllocationStatus
-
-
-def _deadline_text(instant: datetime) -> str:
-    return date_format(instant.astimezone(UTC), "j F Y, H:i") + " UTC"
 
 
 def send_offers(*, run) -> int:
@@ -51,7 +45,7 @@ def send_offers(*, run) -> int:
                             "site": site.name,
                             "cohort": run.cohort.name,
                             "count": len(allocations),
-                            "answer_deadline": _deadline_text(run.cohort.answer_deadline),
+                            "answer_deadline": deadline_text(run.cohort.answer_deadline),
                         },
                         link=reverse("sites:workspace"),
                     )
@@ -96,7 +90,7 @@ def preference_reminder(*, team, member: User, due: DueReminder) -> NewMessage:
             context={
                 "organisation": team.application.organisation.name,
                 "cohort": team.cohort.name,
-                "deadline": _deadline_text(due.deadline),
+                "deadline": deadline_text(due.deadline),
                 "time_left": time_left_text(due.remaining),
             },
             link=reverse("sites:preferences", args=[team.pk]),
@@ -117,7 +111,7 @@ def offer_reminder(*, cohort, site, manager: User, count: int, due: DueReminder)
                 "site": site.name,
                 "cohort": cohort.name,
                 "count": count,
-                "deadline": _deadline_text(due.deadline),
+                "deadline": deadline_text(due.deadline),
                 "time_left": time_left_text(due.remaining),
             },
             link=reverse("sites:workspace"),

@@ -417,9 +417,9 @@ def test_deadlines_in_messages_name_the_month_in_the_active_language():
     instant = datetime(2026, 12, 20, 17, 0, tzinfo=UTC)
 
     with translation.override("fr"):
-        assert messages._deadline_text(instant) == "20 décembre 2026, 17:00 UTC"
+        assert messages.deadline_text(instant) == "20 décembre 2026, 17:00 UTC"
     with translation.override("en"):
-        assert messages._deadline_text(instant) == "20 December 2026, 17:00 UTC"
+        assert messages.deadline_text(instant) == "20 December 2026, 17:00 UTC"
 
 
 def test_an_invitation_sent_from_a_french_page_is_all_in_the_portal_language():
