@@ -12,8 +12,7 @@ from rest_framework import authentication, exceptions
 
 from accounts.models import ApiToken
 from accounts.permissions import is_programme_manager
-from accounts.selectors import api_token_by_key
-from accounts.services import api_token_touch
+from api.cache import token_by_key, token_touch
 
 BEARER = "Bearer"
 
@@ -28,7 +27,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Give the token after “Bearer”, with no space inside it."))
-        token = api_token_by_key(key=header[1])
+        token = token_by_key(header[1])  # read at most api.cache.TOKEN_SECONDS ago
         now = timezone.now()
         if token is None:
             raise exceptions.AuthenticationFailed(_("This token is not valid."))
@@ -36,7 +35,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("This token was revoked."))
         if token.is_expired(now):
             raise exceptions.AuthenticationFailed(_("This token has expired: ask the DIANA staff for a new one."))
-        api_token_touch(token=token, now=now)
+        token_touch(token, now)
         return AnonymousUser(), token
 
     def authenticate_header(self, request) -> str:

@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
-from api.serializers import RECEIVED_STATUSES
+from api.serializers import PUBLISHED_ALLOCATION_STATUSES, RECEIVED_STATUSES
 from applications.models import Application
 from challenges.enums import TRL_HIGHEST, TRL_LOWEST
 from challenges.models import Challenge, Programme
+from sites.enums import SiteKind
+from sites.models import Allocation, Site
 
 
 @extend_schema_field({"type": "integer", "minimum": TRL_LOWEST, "maximum": TRL_HIGHEST})
@@ -85,3 +87,31 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def filter_nation(self, queryset, name, value):
         return queryset.filter(nation=value.upper())
+
+
+class SiteFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=SiteKind.choices)
+    nation = django_filters.CharFilter(method="filter_nation", help_text=_("The site's nation, two letters."))
+    area = django_filters.CharFilter(
+        field_name="areas__slug", distinct=True, help_text=_("A technology area's slug, e.g. quantum.")
+    )
+
+    class Meta:
+        model = Site
+        fields = ["kind", "nation", "area"]
+
+    def filter_nation(self, queryset, name, value):
+        return queryset.filter(nation__code=value.upper())
+
+
+class AllocationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=PUBLISHED_ALLOCATION_STATUSES)
+    site = django_filters.CharFilter(field_name="site__slug", help_text=_("An accelerator site's slug."))
+    site_nation = django_filters.CharFilter(method="filter_site_nation", help_text=_("The site's nation, two letters."))
+
+    class Meta:
+        model = Allocation
+        fields = ["status", "site", "site_nation"]
+
+    def filter_site_nation(self, queryset, name, value):
+        return queryset.filter(site__nation__code=value.upper())

@@ -12,8 +12,12 @@ from rest_framework import serializers
 
 from applications.enums import DECISIONS, ApplicationStatus, Eligibility
 from challenges.enums import ProgrammeStatus
+from sites.enums import PUBLISHED_STATUSES, AllocationStatus, SiteKind
 
 DECISION_CHOICES = [(status.value, status.label) for status in ApplicationStatus if status in DECISIONS]
+PUBLISHED_ALLOCATION_STATUSES = [
+    (status.value, status.label) for status in AllocationStatus if status in PUBLISHED_STATUSES
+]
 RECEIVED_STATUSES = [(status.value, status.label) for status in ApplicationStatus if status != "draft"]
 
 
@@ -60,6 +64,29 @@ class ChallengeSerializer(serializers.Serializer):
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
     def get_technology_areas(self, challenge) -> list[str]:
         return [area.slug for area in challenge.technology_areas.all()]  # prefetched by the selector
+
+
+class SiteSerializer(serializers.Serializer):
+    """An accelerator site or test centre as the public directory shows it: its managers
+    (people) are never part of it."""
+
+    slug = serializers.SlugField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    kind = serializers.ChoiceField(choices=SiteKind.choices, read_only=True)
+    host_organisation = serializers.CharField(read_only=True)
+    nation = serializers.CharField(source="nation.code", read_only=True, help_text=_("ISO 3166-1 alpha-2 code."))
+    city = serializers.CharField(read_only=True)
+    technology_areas = serializers.SerializerMethodField(help_text=_("Slugs of the technology areas."))
+    capacity = serializers.IntegerField(
+        read_only=True,
+        help_text=_("Teams per cohort for an accelerator site; test slots per week for a test centre."),
+    )
+    description = serializers.CharField(read_only=True)
+    website = serializers.URLField(read_only=True, allow_blank=True)
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_technology_areas(self, site) -> list[str]:
+        return [area.slug for area in site.areas.all()]  # prefetched by the selector
 
 
 # --- Ministries and staff ----------------------------------------------------------------------
@@ -169,4 +196,52 @@ class ApplicationStaffSerializer(ApplicationMinistrySerializer):
             "trl": row["trl"],
             "funding_requested_eur": row["funding_requested_eur"],
             "eligibility": row["eligibility"],
+        }
+
+
+class AllocationMinistrySerializer(serializers.Serializer):
+    """A team's place in a cohort as a ministry of the team's nation sees it: the
+    organisation, the site and where things stand. Reads the rows of
+    sites.selectors.allocation_list_for_api; built directly, as the applications are."""
+
+    id = serializers.IntegerField(read_only=True)
+    organisation = serializers.CharField(read_only=True, help_text=_("The company's name."))
+    nation = serializers.CharField(read_only=True, help_text=_("The company's headquarters nation at submission."))
+    site = serializers.SlugField(read_only=True, help_text=_("The accelerator site's slug."))
+    site_name = serializers.CharField(read_only=True)
+    site_nation = serializers.CharField(read_only=True, help_text=_("ISO 3166-1 alpha-2 code of the site's nation."))
+    status = serializers.ChoiceField(
+        choices=PUBLISHED_ALLOCATION_STATUSES,
+        read_only=True,
+        help_text=_("Offered to the site, accepted or declined by it, or confirmed by the programme manager."),
+    )
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def to_representation(self, row) -> dict:
+        return {
+            "id": row["id"],
+            "organisation": row["organisation"],
+            "nation": row["nation"],
+            "site": row["site_slug"],
+            "site_name": row["site_name"],
+            "site_nation": row["site_nation"],
+            "status": row["status"],
+            "updated_at": _instant(row["updated_at"]),
+        }
+
+
+class AllocationStaffSerializer(AllocationMinistrySerializer):
+    """Staff's view adds the application's reference and when the offer was made, answered and confirmed."""
+
+    application = serializers.CharField(read_only=True, help_text=_("The application's reference."))
+    offered_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    answered_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    confirmed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    def to_representation(self, row) -> dict:
+        return super().to_representation(row) | {
+            "application": row["application"],
+            "offered_at": _instant(row["offered_at"]),
+            "answered_at": _instant(row["answered_at"]),
+            "confirmed_at": _instant(row["confirmed_at"]),
         }

@@ -25,7 +25,7 @@ def _rate() -> tuple[int, int]:
 
 
 @cache
-def _redis(url: str) -> redis.Redis:
+def redis_client(url: str) -> redis.Redis:
     # One connection pool per process (and per URL, for tests that change it).
     return redis.Redis.from_url(url)
 
@@ -40,7 +40,7 @@ class ApiClientThrottle(BaseThrottle):
         self.retry_after = max(1, int((window + 1) * period - now) + 1)
         # The cache's key prefix keeps parallel test runs (and portals sharing a Redis) apart.
         key = f"{settings.CACHES['default']['KEY_PREFIX']}:api-throttle:{self._client(request)}:{period}:{window}"
-        pipeline = _redis(settings.REDIS_URL).pipeline(transaction=False)
+        pipeline = redis_client(settings.REDIS_URL).pipeline(transaction=False)
         pipeline.incr(key)
         pipeline.expire(key, period + 1, nx=True)
         count, _expiry_set = pipeline.execute()

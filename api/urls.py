@@ -15,6 +15,8 @@ router.include_root_view = False
 router.register("programmes", views.ProgrammeViewSet, basename="programme")
 router.register("challenges", views.ChallengeViewSet, basename="challenge")
 router.register("applications", views.ApplicationViewSet, basename="application")
+router.register("sites", views.SiteViewSet, basename="site")
+router.register(r"cohorts/(?P<id>[0-9]+)/allocations", views.CohortAllocationViewSet, basename="cohort-allocation")
 
 # Redoc styles itself with <style> elements it writes at run time, and searches in a
 # web worker it starts from a blob: the portal's policy forbids both everywhere else.

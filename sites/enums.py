@@ -55,6 +55,8 @@ TRANSITIONS: dict[AllocationStatus, frozenset[AllocationStatus]] = {
 LIVE_STATUSES = frozenset({A.PROPOSED, A.OFFERED, A.ACCEPTED, A.CONFIRMED})
 # Seats a re-run keeps fixed: the site has said yes (or is still to answer an offer).
 HELD_STATUSES = frozenset({A.OFFERED, A.ACCEPTED, A.CONFIRMED})
+# Allocations that have left the solver's drafts: the site was offered the team (the API shows these).
+PUBLISHED_STATUSES = frozenset({A.OFFERED, A.ACCEPTED, A.DECLINED, A.CONFIRMED})
 # Seats that count against a site's capacity when a site manager accepts.
 TAKEN_STATUSES = frozenset({A.ACCEPTED, A.CONFIRMED})
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import groupby
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django_countries import countries
 
 from accounts.models import User
@@ -22,7 +23,7 @@ from applications.models import Application, Membership
 from challenges.models import Programme
 from notifications.reminders import ReminderPlan
 from reviews.ranking import programme_aggregate
-from sites.enums import HELD_STATUSES, TAKEN_STATUSES, AllocationStatus, CohortState
+from sites.enums import HELD_STATUSES, PUBLISHED_STATUSES, TAKEN_STATUSES, AllocationStatus, CohortState
 from sites.models import Allocation, AllocationRun, Cohort, CohortTeam, ForbiddenPair, Preference, Site
 
 # --- Scores: where the reviews ranking plugs in ------------------------------------------
@@ -305,4 +306,52 @@ def offers_to_remind(*, now: datetime) -> QuerySet[Allocation]:
         )
         .select_related("cohort", "site")
         .order_by("id")
+    )
+
+
+# --- The ministries' API (DESIGN §9) -------------------------------------------------------
+
+
+def site_list_for_api() -> QuerySet[Site]:
+    """Every active site, for the API's directory: the same rows as the public directory,
+    filtered there by django-filter (kind, nation, area); no managers are read."""
+    return _with_areas(Site.objects.active()).order_by("nation__code", "name", "id")
+
+
+def cohort_get_for_api(*, cohort_id: int) -> Cohort | None:
+    """A cohort by id, whatever its state: it exists for staff and ministries alike."""
+    return Cohort.objects.filter(pk=cohort_id).only("id").first()
+
+
+API_ALLOCATION_FIELDS = {
+    "organisation": F("team__application__organisation__name"),
+    "nation": F("team__application__nation"),
+    "site_slug": F("site__slug"),
+    "site_name": F("site__name"),
+    "site_nation": F("site__nation__code"),
+}
+API_ALLOCATION_STAFF_FIELDS = {"application": F("team__application__reference")}
+
+
+def allocation_list_for_api(*, cohort: Cohort | None, nation: str | None) -> QuerySet[Allocation, dict[str, Any]]:
+    """The allocations of `cohort` that have been offered to a site, or went further
+    (PUBLISHED_STATUSES): a proposal the programme manager has not approved is still a
+    draft of the solver's and stays inside the portal.
+
+    `nation` is a ministry's scope (DESIGN §4): the teams of organisations headquartered
+    in that nation, by the nation frozen at submission. None is every team, for staff,
+    whose rows add the application's reference and the answer's instants. `cohort`
+    None gives no rows (the schema generator asks with no cohort).
+    Rows rather than instances, as for the applications (one query for a page).
+    """
+    allocations = Allocation.objects.filter(cohort=cohort, status__in=sorted(PUBLISHED_STATUSES))
+    fields: dict[str, Any] = dict(API_ALLOCATION_FIELDS)
+    extra: tuple[str, ...] = ()
+    if nation is not None:
+        allocations = allocations.filter(team__application__nation=nation)
+    else:
+        fields |= API_ALLOCATION_STAFF_FIELDS
+        extra = ("offered_at", "answered_at", "confirmed_at")
+    return allocations.order_by("team__application__organisation__name", "-id").values(
+        "id", "status", "updated_at", *extra, **fields
     )

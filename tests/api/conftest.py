@@ -16,8 +16,18 @@ from accounts.services import api_token_issue
 from applications.enums import ApplicationStatus, Eligibility
 from applications.models import Application
 from challenges.models import Challenge, Programme, TechnologyArea
+from sites.enums import AllocationStatus, SiteKind
+from sites.models import Allocation, Cohort, Site
 from tests.applications.factories import ApplicationFactory, ChallengeFactory, OrganisationFactory, ProgrammeFactory
 from tests.factories import make_user
+from tests.sites.factories import (
+    AllocationFactory,
+    AllocationRunFactory,
+    CohortFactory,
+    CohortTeamFactory,
+    SiteFactory,
+    ally,
+)
 
 S = ApplicationStatus
 
@@ -46,6 +56,12 @@ class World:
     de: list[Application]
     other: list[Application]  # Norway's
     draft: Application
+    sites: list[Site]  # active: an accelerator site in Estonia, a test centre in Poland
+    inactive_site: Site
+    cohort: Cohort
+    # The cohort's allocations offered or further, by the team's nation; and its unapproved proposals.
+    allocations: dict[str, list[Allocation]]
+    proposals: list[Allocation]
 
     @property
     def references(self) -> set[str]:
@@ -68,7 +84,36 @@ def world(db) -> World:
     de = [received(first, "DE", 4, S.REJECTED), received(second, "DE", 5, S.IN_REVIEW, trl=3)]
     other = [received(first, "NO", 6, S.RESERVE)]
     draft = ApplicationFactory(organisation=OrganisationFactory(hq_nation="PL"), challenge=first)
-    return World(programme, hidden, [first, second], hidden_challenge, pl, de, other, draft)
+    quantum = TechnologyArea.objects.get(slug="quantum")
+    tehnopol = SiteFactory(slug="tehnopol", name="Tehnopol", areas=[quantum], managers=[make_user(Role.SITE_MANAGER)])
+    gdansk = SiteFactory(slug="gdansk-test", name="Gdańsk test centre", kind=SiteKind.TEST_CENTRE, nation=ally("PL"))
+    closed = SiteFactory(slug="closed", name="Closed site", nation=ally("DE"), is_active=False)
+    cohort = CohortFactory(programme=programme, name="DIANA 2026 Phase 1")
+    run = AllocationRunFactory(cohort=cohort)
+    A = AllocationStatus
+
+    def place(application: Application, status: str) -> Allocation:
+        team = CohortTeamFactory(cohort=cohort, application=application)
+        reason = "Full." if status == A.DECLINED else ""
+        return AllocationFactory(team=team, run=run, site=tehnopol, status=status, reason=reason)
+
+    allocations = {
+        "PL": [place(pl[0], A.OFFERED), place(pl[1], A.CONFIRMED)],
+        "DE": [place(de[0], A.DECLINED)],
+        "NO": [place(other[0], A.ACCEPTED)],
+    }
+    proposals = [place(pl[2], A.PROPOSED), place(de[1], A.PROPOSED)]
+    return World(
+        programme, hidden, [first, second], hidden_challenge, pl, de, other, draft,
+        [tehnopol, gdansk], closed, cohort, allocations, proposals,
+    )  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def redis_keys_of_this_worker(settings, worker_id):
+    """Parallel test workers share one Redis: each counts its throttles and keeps its pages
+    (api.cache, whose data version is global) under its own key prefix."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"diana-test-{worker_id}"}}
 
 
 def token_client(nation: str, name: str | None = None) -> Client:

@@ -5,10 +5,14 @@ import datetime
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import ApiRead
+from api.cache import PAGE_SECONDS, data_version
+from api.throttling import redis_client
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from tests.api.conftest import token_client
@@ -80,7 +84,9 @@ def test_list_answers_304_while_nothing_changed(world, api_clients):
     etag = first["ETag"]
 
     again = polish.get("/api/v1/applications/", HTTP_IF_NONE_MATCH=etag)
-    Application.objects.filter(pk=world.pl[0].pk).update(status=ApplicationStatus.ELIGIBLE, updated_at=timezone.now())
+    application = world.pl[0]
+    application.status = ApplicationStatus.ELIGIBLE
+    application.save(update_fields=["status", "updated_at"])
     changed = polish.get("/api/v1/applications/", HTTP_IF_NONE_MATCH=etag)
 
     assert first.status_code == 200
@@ -90,6 +96,121 @@ def test_list_answers_304_while_nothing_changed(world, api_clients):
     assert again.content == b""
     assert changed.status_code == 200
     assert changed["ETag"] != etag
+
+
+@pytest.mark.parametrize(
+    ("page", "status", "references", "has_next"),
+    [
+        ("1", 200, ["DIANA-2026-00001", "DIANA-2026-00002"], True),
+        ("3", 200, ["DIANA-2026-00005", "DIANA-2026-00006"], False),
+        ("last", 200, ["DIANA-2026-00005", "DIANA-2026-00006"], False),
+        ("4", 404, None, None),
+        ("0", 404, None, None),
+        ("two", 404, None, None),
+    ],
+)
+def test_pages_of_rows_carry_the_total_and_refuse_pages_beyond_it(
+    world, api_clients, page, status, references, has_next
+):
+    response = api_clients["staff"].get(f"/api/v1/applications/?page_size=2&page={page}")
+
+    assert response.status_code == status
+    body = response.json()
+    if status == 404:
+        assert body == {"error": "not_found", "detail": "Invalid page."}
+    else:
+        assert body["count"] == 6
+        assert [row["reference"] for row in body["results"]] == references
+        assert (body["next"] is not None) == has_next
+
+
+# --- Kept pages (api.cache) -------------------------------------------------------------------------
+
+
+def test_a_kept_page_is_served_with_no_query_but_the_audit(world, api_clients):
+    polish = api_clients["ministry PL"]
+    first = polish.get("/api/v1/applications/?page_size=2&status=submitted")
+
+    with CaptureQueriesContext(connection) as queries:
+        # The same query with its parameters in another order: the same page.
+        again = polish.get("/api/v1/applications/?status=submitted&page_size=2")
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert [query["sql"].split()[0] for query in queries] == ["INSERT"]  # the audit row
+    assert ApiRead.objects.filter(token=polish.token).count() == 2
+
+
+def test_kept_pages_are_kept_apart_per_caller(world, api_clients):
+    answers = {
+        audience: {row["reference"] for row in api_clients[audience].get("/api/v1/applications/").json()["results"]}
+        for audience in ["ministry PL", "ministry DE", "staff", "ministry PL"]
+    }
+
+    assert answers["ministry PL"] == {a.reference for a in world.pl}
+    assert answers["ministry DE"] == {a.reference for a in world.de}
+    assert answers["staff"] == world.references
+
+
+def test_any_saved_change_to_what_the_list_reads_is_seen_at_once(world, api_clients):
+    polish = api_clients["ministry PL"]
+    polish.get("/api/v1/applications/")
+    organisation = world.pl[0].organisation
+    organisation.name = "Renamed Sp. z o.o."
+    organisation.save(update_fields=["name"])
+    challenge = world.challenges[1]
+    challenge.title = "Sensing, renamed"
+    challenge.save(update_fields=["title"])
+
+    rows = {row["reference"]: row for row in polish.get("/api/v1/applications/").json()["results"]}
+
+    assert rows[world.pl[0].reference]["organisation"] == "Renamed Sp. z o.o."
+    assert rows[world.pl[1].reference]["challenge_title"] == "Sensing, renamed"
+
+
+def test_a_draft_saved_leaves_the_kept_pages_alone_a_submitted_one_does_not(world):
+    before = data_version()
+    world.draft.title = "Still a draft"
+    world.draft.save(update_fields=["title"])
+    unchanged = data_version()
+    world.pl[0].title = "A submitted application, renamed"
+    world.pl[0].save(update_fields=["title"])
+
+    assert unchanged == before
+    assert data_version() == before + 1  # and once more when the transaction commits
+
+
+def test_a_change_that_bypasses_save_shows_within_the_pages_lifetime(world, api_clients, settings):
+    """queryset.update() sends no signal: the kept page is served until it expires (PAGE_SECONDS)."""
+    polish = api_clients["ministry PL"]
+    first = polish.get("/api/v1/applications/")
+    Application.objects.filter(pk=world.pl[0].pk).update(status=ApplicationStatus.ELIGIBLE, updated_at=timezone.now())
+
+    again = polish.get("/api/v1/applications/")
+
+    assert again.content == first.content
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    client = redis_client(settings.REDIS_URL)
+    ttls = [client.ttl(key) for key in client.scan_iter(f"{prefix}:api-pages:page:token:{polish.token.pk}:*")]
+    assert len(ttls) == 1
+    assert 0 < ttls[0] <= PAGE_SECONDS
+
+
+def test_a_kept_statistics_page_expires_with_its_figures(world, api_clients, settings):
+    path = f"/api/v1/programmes/{world.programme.slug}/stats/"
+    with time_machine.travel(timezone.now() - datetime.timedelta(seconds=45)):
+        api_clients["ministry DE"].get(path)  # the figures are computed, 45 s ago
+    polish = api_clients["ministry PL"]
+
+    body = polish.get(path).json()  # the same figures: this page may be kept 15 s more
+
+    client = redis_client(settings.REDIS_URL)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    ttls = [client.ttl(key) for key in client.scan_iter(f"{prefix}:api-pages:page:token:{polish.token.pk}:*")]
+    assert body["received"] == 6
+    assert len(ttls) == 1
+    assert 13 <= ttls[0] <= 15
 
 
 # --- One error shape ------------------------------------------------------------------------------------
@@ -193,6 +314,62 @@ def test_filters_and_ordering(world, api_clients):
     assert references("") == [f"DIANA-2026-{n:05d}" for n in range(1, 7)]
 
 
+def _instant(value) -> str | None:
+    return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+def test_sites_name_no_manager_and_carry_exactly_their_fields(world):
+    body = Client().get("/api/v1/sites/?ordering=name").json()
+
+    assert [row["slug"] for row in body["results"]] == ["gdansk-test", "tehnopol"]
+    assert body["results"][1] == {
+        "slug": "tehnopol",
+        "name": "Tehnopol",
+        "kind": "accelerator",
+        "host_organisation": "Test Host (demo)",
+        "nation": "EE",
+        "city": "Tallinn",
+        "technology_areas": ["quantum"],
+        "capacity": 5,
+        "description": "",
+        "website": "",
+    }
+
+
+def test_ministry_receives_exactly_the_allocation_fields(world, api_clients):
+    offered, confirmed = world.allocations["PL"]
+    offered.refresh_from_db()
+
+    body = api_clients["ministry PL"].get(f"/api/v1/cohorts/{world.cohort.pk}/allocations/?ordering=status").json()
+
+    assert [row["id"] for row in body["results"]] == [confirmed.pk, offered.pk]
+    assert body["results"][1] == {
+        "id": offered.pk,
+        "organisation": world.pl[0].organisation.name,
+        "nation": "PL",
+        "site": "tehnopol",
+        "site_name": "Tehnopol",
+        "site_nation": "EE",
+        "status": "offered",
+        "updated_at": _instant(offered.updated_at),
+    }
+
+
+def test_staff_receive_the_allocation_staff_fields(world, api_clients):
+    offered = world.allocations["PL"][0]
+    path = f"/api/v1/cohorts/{world.cohort.pk}/allocations/?status=offered"
+
+    staff = api_clients["staff"].get(path).json()["results"][0]
+    ministry = api_clients["ministry PL"].get(path).json()["results"][0]
+
+    assert {key: staff[key] for key in set(staff) - set(ministry)} == {
+        "application": world.pl[0].reference,
+        "offered_at": _instant(offered.offered_at),
+        "answered_at": None,
+        "confirmed_at": None,
+    }
+
+
 def test_challenge_filters(world):
     client = Client()
 
@@ -288,7 +465,8 @@ def test_statistics_are_computed_at_most_once_a_minute(world, api_clients):
 
     within_the_minute = api_clients["ministry DE"].get(path).json()
     cache.delete(f"programme-statistics:{world.programme.pk}")  # as the minute's expiry does
-    after = api_clients["ministry DE"].get(path).json()
+    # Staff: a caller with no kept page (api.cache), whose pages expire with the figures.
+    after = api_clients["staff"].get(path).json()
 
     assert within_the_minute == first
     assert (first["selected"], after["selected"]) == (1, 2)

@@ -32,6 +32,11 @@ GET_ROUTES: dict[str, dict[Role, int]] = {
     "/api/v1/applications/DIANA-2026-99999/": {
         role: NOT_FOUND if role in STAFF else UNAUTHORISED for role in ALL_ROLES
     },
+    "/api/v1/sites/": EVERYONE_OK,
+    "/api/v1/sites/?kind=accelerator&nation=EE&area=quantum": EVERYONE_OK,
+    "/api/v1/cohorts/{cohort}/allocations/": STAFF_API,
+    "/api/v1/cohorts/999999/allocations/": {role: NOT_FOUND if role in STAFF else UNAUTHORISED for role in ALL_ROLES},
+    "/api/v1/cohorts/not-a-number/allocations/": dict.fromkeys(ALL_ROLES, NOT_FOUND),
     "/api/v1/no-such-endpoint/": dict.fromkeys(ALL_ROLES, NOT_FOUND),
     "/staff/api-tokens/": STAFF_PAGE,
     # POST only: the sign-in comes first, then the method.
@@ -48,11 +53,17 @@ POST_ROUTES: dict[str, dict[Role, int]] = {
     # The API is read-only: a write is refused before anything is looked up.
     "/api/v1/applications/": {role: NOT_ALLOWED if role in STAFF else UNAUTHORISED for role in ALL_ROLES},
     "/api/v1/programmes/": dict.fromkeys(ALL_ROLES, NOT_ALLOWED),
+    "/api/v1/sites/": dict.fromkeys(ALL_ROLES, NOT_ALLOWED),
+    "/api/v1/cohorts/{cohort}/allocations/": {
+        role: NOT_ALLOWED if role in STAFF else UNAUTHORISED for role in ALL_ROLES
+    },
 }
 
 
 def _fill(path: str, world: World, token: ApiToken) -> str:
-    return path.format(programme=world.programme.slug, reference=world.pl[0].reference, token=token.pk)
+    return path.format(
+        programme=world.programme.slug, reference=world.pl[0].reference, token=token.pk, cohort=world.cohort.pk
+    )
 
 
 @pytest.mark.parametrize(("path", "role"), [(path, role) for path in GET_ROUTES for role in ALL_ROLES])

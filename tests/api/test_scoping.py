@@ -13,6 +13,8 @@ AUDIENCES = ["anonymous", "ministry PL", "ministry DE", "staff"]
 
 def ids(body, key: str) -> set[str]:
     rows = body["results"] if isinstance(body, dict) and "results" in body else [body]
+    if isinstance(body, dict) and "results" in body:
+        assert body["count"] == len(rows)
     return {str(row[key]) for row in rows}
 
 
@@ -23,6 +25,7 @@ def expected(world: World) -> list[tuple[str, str | None, dict[str, tuple[int, s
     public_challenges = {c.slug for c in world.challenges}
     pl_one, de_one = world.pl[0].reference, world.de[0].reference
     unauthorised = (401, None)
+    allocation_ids = {nation: {str(a.pk) for a in rows} for nation, rows in world.allocations.items()}
     return [
         ("/api/v1/programmes/", "slug", {a: (200, {p, hidden} if a == "staff" else {p}) for a in AUDIENCES}),
         (f"/api/v1/programmes/{p}/", "slug", dict.fromkeys(AUDIENCES, (200, {p}))),
@@ -109,10 +112,44 @@ def expected(world: World) -> list[tuple[str, str | None, dict[str, tuple[int, s
                 "staff": (404, None),
             },
         ),
+        ("/api/v1/sites/", "slug", dict.fromkeys(AUDIENCES, (200, {site.slug for site in world.sites}))),
+        ("/api/v1/sites/?kind=test_centre&nation=pl", "slug", dict.fromkeys(AUDIENCES, (200, {"gdansk-test"}))),
+        ("/api/v1/sites/?area=quantum", "slug", dict.fromkeys(AUDIENCES, (200, {"tehnopol"}))),
+        ("/api/v1/sites/?nation=DE", "slug", dict.fromkeys(AUDIENCES, (200, set()))),
+        (
+            f"/api/v1/cohorts/{world.cohort.pk}/allocations/",
+            "id",
+            {
+                "anonymous": unauthorised,
+                "ministry PL": (200, allocation_ids["PL"]),
+                "ministry DE": (200, allocation_ids["DE"]),
+                "staff": (200, allocation_ids["PL"] | allocation_ids["DE"] | allocation_ids["NO"]),
+            },
+        ),
+        (
+            f"/api/v1/cohorts/{world.cohort.pk}/allocations/?status=offered",
+            "id",
+            {
+                "anonymous": unauthorised,
+                "ministry PL": (200, {str(world.allocations["PL"][0].pk)}),
+                "ministry DE": (200, set()),
+                "staff": (200, {str(world.allocations["PL"][0].pk)}),
+            },
+        ),
+        (
+            f"/api/v1/cohorts/{world.cohort.pk + 1000}/allocations/",
+            None,
+            {
+                "anonymous": unauthorised,
+                "ministry PL": (404, None),
+                "ministry DE": (404, None),
+                "staff": (404, None),
+            },
+        ),
     ]
 
 
-PATH_COUNT = 11
+PATH_COUNT = 18
 
 
 @pytest.mark.parametrize("index", range(PATH_COUNT))
@@ -138,6 +175,8 @@ def test_matrix_covers_every_endpoint_of_the_schema(world):
         "/api/v1/programmes/{slug}/": re.compile(r"^/api/v1/programmes/[\w-]+/$"),
         "/api/v1/programmes/{slug}/stats/": re.compile(r"^/api/v1/programmes/[\w-]+/stats/$"),
         "/api/v1/applications/{reference}/": re.compile(r"^/api/v1/applications/[\w-]+/$"),
+        "/api/v1/sites/": re.compile(r"^/api/v1/sites/(\?.*)?$"),
+        "/api/v1/cohorts/{id}/allocations/": re.compile(r"^/api/v1/cohorts/\d+/allocations/(\?.*)?$"),
     }
 
     covered = {

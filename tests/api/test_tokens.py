@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, AuditEvent
 from accounts.services import ApiTokenError, api_token_issue, api_token_revoke
+from api.cache import TOKEN_SECONDS
 from tests.api.conftest import token_client
 
 STATS = "/api/v1/programmes/{}/stats/"
@@ -141,6 +142,25 @@ def test_last_used_time_is_stamped_at_most_once_a_minute(world):
 
     client.token.refresh_from_db()
     assert client.token.last_used_at == first
+
+
+def test_a_revocation_made_by_another_process_takes_effect_within_the_bound(world):
+    """Each process keeps a token it has read for api.cache.TOKEN_SECONDS: a revocation
+    saved elsewhere (here: written without this process's save signal) applies by then."""
+    client = token_client("PL")
+    start = timezone.now()
+
+    with time_machine.travel(start, tick=False) as traveller:
+        assert client.get("/api/v1/applications/").status_code == 200
+        ApiToken.objects.filter(pk=client.token.pk).update(revoked_at=start)
+        traveller.shift(datetime.timedelta(seconds=TOKEN_SECONDS - 1))
+        within = client.get("/api/v1/applications/")
+        traveller.shift(datetime.timedelta(seconds=1))
+        after = client.get("/api/v1/applications/")
+
+    assert within.status_code == 200
+    assert after.status_code == 401
+    assert after.json()["detail"] == "This token was revoked."
 
 
 # --- The command --------------------------------------------------------------------------
