@@ -2,6 +2,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+from pytest_django.plugin import validate_django_db
 
 from accounts.enums import Role
 from tests.factories import make_user
@@ -15,6 +16,35 @@ def _portal_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    # (transaction, reset_sequences, ...): either makes the test transactional
+    transaction = marker is not None and any(validate_django_db(marker)[:2])
+    fixtures = getattr(item, "fixturenames", [])
+    return transaction or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """A transactional test empties the database when it ends, the migrations' reference
+    rows (Allies, technology areas) included, so pytest-django runs those tests after
+    all the others. pytest may still move a test among them: one that names a browser
+    fixture by accident (a parameter called `page`) is grouped with the browser tests.
+    It would then run after a flush and fail for a reason far from its own code, so the
+    run stops here instead, naming it."""
+    first = next((index for index, item in enumerate(items) if _flushes_the_database(item)), len(items))
+    late = [
+        item.nodeid
+        for item in items[first:]
+        if "db" in getattr(item, "fixturenames", []) and not _flushes_the_database(item)
+    ]
+    if late:
+        raise pytest.UsageError(
+            f"{late[0]} uses the database but runs after a transactional test "
+            f"({items[first].nodeid}): does it name a fixture it does not mean, such as `page`?"
+        )
 
 
 # Every role of DESIGN §4, for permission matrices: parametrize over ALL_ROLES.

@@ -99,7 +99,8 @@ def test_list_answers_304_while_nothing_changed(world, api_clients):
 
 
 @pytest.mark.parametrize(
-    ("page", "status", "references", "has_next"),
+    # Not "page": that name is the browser's fixture (pytest-playwright).
+    ("page_number", "status", "references", "has_next"),
     [
         ("1", 200, ["DIANA-2026-00001", "DIANA-2026-00002"], True),
         ("3", 200, ["DIANA-2026-00005", "DIANA-2026-00006"], False),
@@ -110,9 +111,9 @@ def test_list_answers_304_while_nothing_changed(world, api_clients):
     ],
 )
 def test_pages_of_rows_carry_the_total_and_refuse_pages_beyond_it(
-    world, api_clients, page, status, references, has_next
+    world, api_clients, page_number, status, references, has_next
 ):
-    response = api_clients["staff"].get(f"/api/v1/applications/?page_size=2&page={page}")
+    response = api_clients["staff"].get(f"/api/v1/applications/?page_size=2&page={page_number}")
 
     assert response.status_code == status
     body = response.json()
