@@ -166,6 +166,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "NATO DIANA Portal"
+# A code typed in the last seconds of its 30-second window still counts when it arrives in
+# the next one (RFC 6238 §5.2 allows one step of delay); each code is still accepted once.
+MFA_TOTP_TOLERANCE = 1
 
 # --- Internationalisation and time ---------------------------------------------------
 
