@@ -3,8 +3,9 @@
 Not DRF's SimpleRateThrottle: it keeps every request's time in one cache entry that
 each request reads and rewrites, which grows with the rate and loses counts when two
 workers write at once. Here a counter per client and fixed window is incremented
-atomically, in one round trip (INCR and EXPIRE in a pipeline); a client may burst up to
-twice the rate across a window's edge, which is acceptable.
+atomically, in one round trip (a pipeline: SET NX creates the window's counter with its
+expiry, INCR counts; not EXPIRE NX, which the Redis 6.2 that `make run` embeds lacks);
+a client may burst up to twice the rate across a window's edge, which is acceptable.
 """
 
 import time
@@ -41,9 +42,9 @@ class ApiClientThrottle(BaseThrottle):
         # The cache's key prefix keeps parallel test runs (and portals sharing a Redis) apart.
         key = f"{settings.CACHES['default']['KEY_PREFIX']}:api-throttle:{self._client(request)}:{period}:{window}"
         pipeline = redis_client(settings.REDIS_URL).pipeline(transaction=False)
+        pipeline.set(key, 0, ex=period + 1, nx=True)
         pipeline.incr(key)
-        pipeline.expire(key, period + 1, nx=True)
-        count, _expiry_set = pipeline.execute()
+        _created, count = pipeline.execute()
         return count <= limit
 
     def wait(self) -> float:

