@@ -12,7 +12,8 @@ from rest_framework import serializers
 
 from applications.enums import DECISIONS, ApplicationStatus, Eligibility
 from challenges.enums import ProgrammeStatus
-from sites.enums import PUBLISHED_STATUSES, AllocationStatus, SiteKind
+from sites.enums import PUBLISHED_STATUSES, AllocationStatus, CohortPhase, CohortState, SiteKind
+from sites.selectors import cohort_list_for_api
 
 DECISION_CHOICES = [(status.value, status.label) for status in ApplicationStatus if status in DECISIONS]
 PUBLISHED_ALLOCATION_STATUSES = [
@@ -46,8 +47,20 @@ class ProgrammeSerializer(serializers.Serializer):
         return programme.status().value
 
 
+class CohortSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True, help_text=_("For /api/v1/cohorts/{id}/allocations/."))
+    name = serializers.CharField(read_only=True)
+    phase = serializers.ChoiceField(choices=CohortPhase.choices, read_only=True)
+    state = serializers.ChoiceField(choices=CohortState.choices, read_only=True)
+
+
 class ProgrammeDetailSerializer(ProgrammeSerializer):
     description = serializers.CharField(read_only=True, help_text=_("Markdown."))
+    cohorts = serializers.SerializerMethodField(help_text=_("The programme's cohorts of selected teams."))
+
+    @extend_schema_field(CohortSerializer(many=True))
+    def get_cohorts(self, programme) -> list:
+        return CohortSerializer(cohort_list_for_api(programme=programme), many=True).data
 
 
 class ChallengeSerializer(serializers.Serializer):

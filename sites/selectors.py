@@ -318,6 +318,11 @@ def site_list_for_api() -> QuerySet[Site]:
     return _with_areas(Site.objects.active()).order_by("nation__code", "name", "id")
 
 
+def cohort_list_for_api(*, programme: Programme) -> QuerySet[Cohort]:
+    """A programme's cohorts, Phase 1 first: their ids lead to their allocations."""
+    return Cohort.objects.filter(programme=programme).only("id", "name", "phase", "state").order_by("phase", "id")
+
+
 def cohort_get_for_api(*, cohort_id: int) -> Cohort | None:
     """A cohort by id, whatever its state: it exists for staff and ministries alike."""
     return Cohort.objects.filter(pk=cohort_id).only("id").first()
