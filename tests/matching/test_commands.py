@@ -1,6 +1,7 @@
 """The two commands of DESIGN §7 checked from outside: JSON in, JSON out, exit 2 with one
 line for a bad input, exit 3 naming the uncovered applications for an impossible assignment."""
 
+import codecs
 import json
 import os
 import subprocess
@@ -140,3 +141,46 @@ def test_call_command_writes_the_result(tmp_path, command, problem, expected):
         assert result == expected
     else:
         assert check_reviewer_assignment(problem, result) == 0
+
+
+def test_an_input_with_a_byte_order_mark_is_read(tmp_path):
+    source, target = tmp_path / "in.json", tmp_path / "out.json"
+    source.write_bytes(codecs.BOM_UTF8 + json.dumps(SITES_EXAMPLE).encode())
+
+    call_command("allocate_sites", input=str(source), output=str(target))
+
+    assert json.loads(target.read_text()) == {
+        "assignments": [{"team": "T1", "site": "S1"}],
+        "unassigned": [],
+        "total_cost": 10,
+    }
+
+
+def test_ids_that_utf8_cannot_hold_are_written_as_escapes(tmp_path):
+    # "\ud800" is valid JSON text but a lone surrogate once read: UTF-8 cannot encode it.
+    source, target = tmp_path / "in.json", tmp_path / "out.json"
+    source.write_text('{"teams": [{"id": "T\\ud800", "score": 1}], "sites": [{"id": "S1", "capacity": 1}]}')
+
+    call_command("allocate_sites", input=str(source), output=str(target))
+
+    assert target.read_text().isascii()
+    assert json.loads(target.read_text()) == {
+        "assignments": [{"team": "T\ud800", "site": "S1"}],
+        "unassigned": [],
+        "total_cost": 250,
+    }
+
+
+def test_infeasible_reason_naming_such_an_id_is_written_too(tmp_path):
+    source, target = tmp_path / "in.json", tmp_path / "out.json"
+    source.write_text('{"reviewers_per_application": 1, "applications": [{"id": "A\\ud800"}], "reviewers": []}')
+
+    with pytest.raises(CommandError) as raised:
+        call_command("assign_reviewers", input=str(source), output=str(target))
+
+    assert raised.value.returncode == 3
+    assert json.loads(target.read_text()) == {
+        "feasible": False,
+        "reason": '1 application cannot be covered by 1 reviewer each: "A\ud800" '
+        "(no unconflicted reviewer with any max_load)",
+    }
