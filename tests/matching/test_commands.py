@@ -53,7 +53,7 @@ INFEASIBLE = {
 }
 
 
-def run(command, problem, tmp_path):
+def run(command, problem, tmp_path, env=None):
     """Run `manage.py <command>` in a process of its own; return (status, stdout, stderr, output)."""
     source = tmp_path / "problem.json"
     target = tmp_path / "result.json"
@@ -61,7 +61,7 @@ def run(command, problem, tmp_path):
     done = subprocess.run(
         [sys.executable, "manage.py", command, "--input", str(source), "--output", str(target)],
         cwd=ROOT,
-        env=os.environ.copy(),
+        env=os.environ.copy() if env is None else env,
         capture_output=True,
         text=True,
         timeout=120,
@@ -104,6 +104,21 @@ def test_infeasible_assignment_exits_3_naming_the_applications(tmp_path):
     assert status == 3
     assert output == {"feasible": False, "reason": reason}
     assert stderr == f"CommandError: no assignment exists: {reason}\n"
+
+
+def test_commands_run_with_no_configuration_at_all(tmp_path):
+    # An outside checker runs them in a bare environment: no SECRET_KEY (which production
+    # requires), no DEBUG, no database or Redis URL (which would start the embedded servers).
+    bare = {"PATH": os.environ.get("PATH", "")}
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "reviewers").mkdir()
+
+    sites = run("allocate_sites", SITES_EXAMPLE, tmp_path / "sites", env=bare)
+    reviewers = run("assign_reviewers", INFEASIBLE, tmp_path / "reviewers", env=bare)
+
+    expected = {"assignments": [{"team": "T1", "site": "S1"}], "unassigned": [], "total_cost": 10}
+    assert (sites[0], sites[2], sites[3]) == (0, "", expected)
+    assert (reviewers[0], reviewers[3]["feasible"]) == (3, False), reviewers[2]
 
 
 def test_infeasible_assignment_through_call_command(tmp_path):
