@@ -143,7 +143,8 @@ def assign_reviewers(problem: dict[str, Any], *, progress: Progress = None) -> d
     if lacking.size:
         # Nothing can cover these; the others may still be short of load without them.
         allowed[lacking] = False
-        demand = np.full(p.n, p.k, np.int64)
+        # min(): k may be any integer, and a k above the number of reviewers leaves no one else.
+        demand = np.full(p.n, min(p.k, p.m), np.int64)
         demand[lacking] = 0
         pair_app, pair_rev, pair_cost = _pairs(allowed, p.m, np.zeros(allowed.shape, np.int32))
         short = _short_of_load(p, pair_app, pair_rev, pair_cost, demand)

@@ -141,6 +141,19 @@ def test_applications_short_of_candidates_and_of_load_are_both_named():
     }
 
 
+def test_a_huge_k_names_every_application():
+    apps = [app("A1", ["ai"]), app("A2", ["ai"])]
+
+    result = assign_reviewers(problem(apps, [rev("R1", ["ai"])], k=10**40))
+
+    assert result == {
+        "feasible": False,
+        "reason": f"2 applications cannot be covered by {10**40} reviewers each: A1, A2 "
+        f"(fewer than {10**40} unconflicted reviewers with any max_load)",
+        "uncovered": ["A1", "A2"],
+    }
+
+
 def test_applications_short_of_reviewer_load_are_named_but_not_the_others():
     # A1 and A2 can only use R1, who takes one review; A3 has its own reviewer.
     apps = [app("A1", ["ai"]), app("A2", ["ai"]), app("A3", ["space"])]
