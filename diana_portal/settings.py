@@ -22,6 +22,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 DEBUG = env_bool("DEBUG", default=False)
+# Set by manage.py for the two commands that work on files alone, the matching solvers (DESIGN
+# §7, "so it can be checked from outside"): they use no database, cache, mail or signing, so
+# they need no configuration at all and must not start the embedded servers. Not a setting to
+# put in an environment.
+FILES_ONLY = env_bool("DIANA_FILES_ONLY", default=False)
 
 
 def _secret_key() -> str:
@@ -29,6 +34,8 @@ def _secret_key() -> str:
         if not DEBUG and len(key) < 50:
             raise ConfigError("SECRET_KEY must be at least 50 characters in production.")
         return key
+    if FILES_ONLY:
+        return secrets.token_urlsafe(64)  # nothing is signed
     if not DEBUG:
         raise ConfigError(
             "SECRET_KEY is not set. Production (DEBUG off) refuses to start without one; "
@@ -50,10 +57,15 @@ REQUIRE_STAFF_MFA = env_bool("REQUIRE_STAFF_MFA", default=True)
 
 # --- Services: PostgreSQL and Redis, embedded where the URL is unset -------------
 
-DATABASE_URL = env_url("DATABASE_URL", schemes={"postgres", "postgresql"}) or embedded.postgres_url(VAR_DIR)
+# (The file-only commands never connect: their placeholders only keep the settings whole.)
+DATABASE_URL = env_url("DATABASE_URL", schemes={"postgres", "postgresql"}) or (
+    "postgres://127.0.0.1/unused" if FILES_ONLY else embedded.postgres_url(VAR_DIR)
+)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 
-REDIS_URL = env_url("REDIS_URL", schemes={"redis", "rediss", "unix"}) or embedded.redis_url(VAR_DIR)
+REDIS_URL = env_url("REDIS_URL", schemes={"redis", "rediss", "unix"}) or (
+    "redis://127.0.0.1/0" if FILES_ONLY else embedded.redis_url(VAR_DIR)
+)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -217,7 +229,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 def _mailers() -> dict:
     """EMAIL_URL: smtp://user:password@host:587 (STARTTLS), smtps://... (TLS), file:///dir or console:."""
-    default = f"file://{VAR_DIR / 'mail'}" if DEBUG else None
+    default = f"file://{VAR_DIR / 'mail'}" if DEBUG else ("console:" if FILES_ONLY else None)
     url = env_url("EMAIL_URL", schemes={"smtp", "smtps", "file", "console", "locmem"}) or default
     if url is None:
         raise ConfigError("EMAIL_URL is not set: production needs smtp://user:password@host:port.")

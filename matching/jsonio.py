@@ -20,7 +20,8 @@ def _no_constants(token: str) -> Any:
 
 def load_problem(path: str | Path) -> Any:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        # utf-8-sig: a byte order mark, which some editors add, is skipped (RFC 8259 allows it).
+        text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadInput(f"{path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
     except OSError as exc:
@@ -37,9 +38,14 @@ def load_problem(path: str | Path) -> Any:
 
 def write_result(path: str | Path, result: dict[str, Any]) -> None:
     """Write the result as JSON; raises BadInput when the file cannot be written."""
+    text = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
     try:
-        with Path(path).open("w", encoding="utf-8") as out:
-            json.dump(result, out, ensure_ascii=False, indent=1)
-            out.write("\n")
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        # An id read from a "\ud800" escape is a lone surrogate, which UTF-8 cannot hold: write
+        # the result with \u escapes instead, so the ids still read back exactly as given.
+        data = (json.dumps(result, indent=1) + "\n").encode("ascii")
+    try:
+        Path(path).write_bytes(data)
     except OSError as exc:
         raise BadInput(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -12,13 +12,15 @@ one unit is one assignment. Every arc is kept (no pruning), so the optimum is th
 the whole problem, not of a heuristic subset.
 
 When no assignment exists the result names the applications that cannot be covered:
-- those with fewer than k unconflicted reviewers (with any load at all) first: no
-  assignment can ever cover them;
-- otherwise the reviewers' loads are too small somewhere. A maximum flow then falls short,
-  and we name the applications on the source side of its minimum cut: exactly the
-  applications that are left short in some maximum assignment, i.e. those competing for the
-  reviewers whose load runs out. That set is the same for every maximum flow, so the answer
-  does not depend on how the solver breaks ties.
+- those with fewer than k unconflicted reviewers (with any load at all): no assignment can
+  ever cover them;
+- with those set aside, the ones the reviewers' loads cannot all serve. A maximum flow then
+  falls short, and we name the applications on the source side of its minimum cut: exactly
+  the applications that are left short in some maximum assignment, i.e. those competing for
+  the reviewers whose load runs out. That set is the same for every maximum flow, so the
+  answer does not depend on how the solver breaks ties.
+Both kinds are named, each with its reason, so that mending the first kind does not simply
+reveal the second.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from matching._flow import Arcs, Progress, report, shared_areas, solve_min_cost_
 
 NO_SHARED_AREA_COST = 100
 MISSED_AREA_COST = 10
+LOAD_TOO_SMALL = "too little max_load among the reviewers they may have"
 
 
 def reviewer_cost(application_areas: Collection[Hashable], reviewer_areas: Collection[Hashable]) -> int:
@@ -136,33 +139,34 @@ def assign_reviewers(problem: dict[str, Any], *, progress: Progress = None) -> d
         return {"feasible": True, "assignments": [], "total_cost": 0}
 
     allowed = allowed_matrix(p)
-    candidates = allowed.sum(axis=1)
-    structural = np.flatnonzero(candidates < p.k)
-    if structural.size:
+    lacking = np.flatnonzero(allowed.sum(axis=1) < p.k)
+    if lacking.size:
+        # Nothing can cover these; the others may still be short of load without them.
+        allowed[lacking] = False
+        # min(): k may be any integer, and a k above the number of reviewers leaves no one else.
+        demand = np.full(p.n, min(p.k, p.m), np.int64)
+        demand[lacking] = 0
+        pair_app, pair_rev, pair_cost = _pairs(allowed, p.m, np.zeros(allowed.shape, np.int32))
+        short = _short_of_load(p, pair_app, pair_rev, pair_cost, demand)
         report(progress, 1.0)
-        lack = "no unconflicted reviewer" if p.k == 1 else f"fewer than {p.k} unconflicted reviewers"
-        return _infeasible(p, structural, "cannot", f"{lack} with any max_load")
+        return _infeasible(p, lacking, short)
 
     # One arc per unconflicted pair, row-major: in input order of applications, then reviewers.
-    pairs = np.flatnonzero(allowed)
+    pair_app, pair_rev, pair_cost = _pairs(allowed, p.m, cost_matrix(p))
     del allowed
-    pair_app = (pairs // p.m).astype(np.int32)
-    pair_rev = (pairs % p.m).astype(np.int32)
-    pair_cost = cost_matrix(p).ravel()[pairs]
-    del pairs
     n, m = p.n, p.m
+    demand = np.full(n, p.k, np.int64)
     supplies = np.zeros(n + m + 2, np.int64)
     supplies[0], supplies[-1] = p.k * n, -p.k * n
 
     feasible, flows, optimal = solve_min_cost_flow(
-        n + m + 2, _arcs(p, pair_app, pair_rev, pair_cost), supplies, on_built=lambda: report(progress, 0.5)
+        n + m + 2, _arcs(p, pair_app, pair_rev, pair_cost, demand), supplies, on_built=lambda: report(progress, 0.5)
     )
     report(progress, 0.9)
     if not feasible:
-        side = source_side_of_min_cut(n + m + 2, _arcs(p, pair_app, pair_rev, pair_cost), 0, n + m + 1)
-        short = side[(side >= 1) & (side <= n)] - 1
+        short = _short_of_load(p, pair_app, pair_rev, pair_cost, demand)
         report(progress, 1.0)
-        return _infeasible(p, short, "cannot all", "too little max_load among the reviewers they may have")
+        return _infeasible(p, np.zeros(0, np.int64), short)
 
     chosen = np.flatnonzero(flows[: pair_app.size] > 0)
     result = _result(p, pair_app[chosen], pair_rev[chosen])
@@ -182,12 +186,31 @@ def _result(p: ReviewerProblem, apps: np.ndarray, revs: np.ndarray) -> dict[str,
     return {"feasible": True, "assignments": assignments, "total_cost": total}
 
 
-def _arcs(p: ReviewerProblem, pair_app: np.ndarray, pair_rev: np.ndarray, pair_cost: np.ndarray) -> Iterator[Arcs]:
+def _pairs(allowed: np.ndarray, m: int, cost: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(application, reviewer, cost) of every allowed pair, row-major: in input order of
+    applications, then reviewers."""
+    pairs = np.flatnonzero(allowed)
+    return (pairs // m).astype(np.int32), (pairs % m).astype(np.int32), cost.ravel()[pairs]
+
+
+def _short_of_load(
+    p: ReviewerProblem, pair_app: np.ndarray, pair_rev: np.ndarray, pair_cost: np.ndarray, demand: np.ndarray
+) -> np.ndarray:
+    """The applications that some maximum assignment leaves short (none when every demand can
+    be met): those on the source side of a minimum cut."""
+    n, m = p.n, p.m
+    side = source_side_of_min_cut(n + m + 2, _arcs(p, pair_app, pair_rev, pair_cost, demand), 0, n + m + 1)
+    return side[(side >= 1) & (side <= n)] - 1
+
+
+def _arcs(
+    p: ReviewerProblem, pair_app: np.ndarray, pair_rev: np.ndarray, pair_cost: np.ndarray, demand: np.ndarray
+) -> Iterator[Arcs]:
     """The network's arcs, pair arcs first (so that arc i is pair i). Nodes: the source 0,
-    applications 1..n, reviewers n+1..n+m, the sink n+m+1."""
+    applications 1..n (each taking up to its demand), reviewers n+1..n+m, the sink n+m+1."""
     n, m = p.n, p.m
     yield pair_app + 1, pair_rev + (n + 1), np.ones(pair_app.size, np.int64), pair_cost
-    yield np.zeros(n, np.int32), np.arange(1, n + 1, dtype=np.int32), np.full(n, p.k, np.int64), np.zeros(n, np.int64)
+    yield np.zeros(n, np.int32), np.arange(1, n + 1, dtype=np.int32), demand, np.zeros(n, np.int64)
     yield (
         np.arange(n + 1, n + m + 1, dtype=np.int32),
         np.full(m, n + m + 1, np.int32),
@@ -196,13 +219,23 @@ def _arcs(p: ReviewerProblem, pair_app: np.ndarray, pair_rev: np.ndarray, pair_c
     )
 
 
-def _infeasible(p: ReviewerProblem, apps: np.ndarray, cannot: str, why: str) -> dict[str, Any]:
-    ids = [p.app_ids[a] for a in apps.tolist()]
-    if len(ids) == 1:
-        cannot = "cannot"  # "cannot all" reads oddly for one
+def _infeasible(
+    p: ReviewerProblem, lacking: np.ndarray, short: np.ndarray, why_short: str = LOAD_TOO_SMALL
+) -> dict[str, Any]:
+    """The answer naming the applications with too few candidates (lacking) and, with those
+    set aside, the ones the loads cannot all serve (short), each group with its reason."""
+    groups = []
+    if lacking.size:
+        lack = "no unconflicted reviewer" if p.k == 1 else f"fewer than {p.k} unconflicted reviewers"
+        groups.append(f"{inp.names([p.app_ids[a] for a in lacking.tolist()])} ({lack} with any max_load)")
+    if short.size:
+        groups.append(f"{inp.names([p.app_ids[a] for a in short.tolist()])} ({why_short})")
+    ids = [p.app_ids[a] for a in sorted(lacking.tolist() + short.tolist())]
+    # "cannot all" when some of them could be covered, only not all at once; it reads oddly for one.
+    cannot = "cannot all" if short.size and len(ids) > 1 else "cannot"
     noun = "application" if len(ids) == 1 else "applications"
     each = "reviewer each" if p.k == 1 else "reviewers each"
-    reason = f"{len(ids)} {noun} {cannot} be covered by {p.k} {each}: {inp.names(ids)} ({why})"
+    reason = f"{len(ids)} {noun} {cannot} be covered by {p.k} {each}: {'; '.join(groups)}"
     return {"feasible": False, "reason": reason, "uncovered": ids}
 
 
@@ -230,5 +263,5 @@ def greedy_assign_reviewers(problem: dict[str, Any]) -> dict[str, Any]:
         apps.extend([a] * p.k)
         revs.extend(sorted(best.tolist()))
     if uncovered:
-        return _infeasible(p, np.array(uncovered), "cannot", "greedy ran out of free reviewers")
+        return _infeasible(p, np.zeros(0, np.int64), np.array(uncovered), "greedy ran out of free reviewers")
     return _result(p, np.array(apps, dtype=np.int64), np.array(revs, dtype=np.int64))

@@ -30,7 +30,6 @@ import numpy as np
 
 from matching import _input as inp
 from matching._flow import Arcs, Progress, report, shared_areas, solve_min_cost_flow
-from matching.errors import BadInput
 
 NO_PREFERENCES_COST = 50
 RANK_COST = 10
@@ -67,7 +66,7 @@ class SiteProblem:
     site_ids: list[Hashable]
     team_areas: list[frozenset[Hashable]]
     site_areas: list[frozenset[Hashable]]
-    preferences: list[list[int]]  # site indices, in the team's order
+    preferences: list[dict[int, int]]  # site index -> 0-based rank, in the team's order
     penalty: np.ndarray  # int64, one per team
     capacity: np.ndarray  # int64, one per site
     forbidden: list[tuple[int, int]]  # (team index, site index)
@@ -97,10 +96,12 @@ def parse_site_problem(problem: Any) -> SiteProblem:
     penalty = []
     for _, obj, where in teams:
         listed = inp.optional_list(obj, "preferences", f"{where}: preferences")
-        ranked = [inp.lookup(site_index, v, f"{where}: preferences[{i}]", "site") for i, v in enumerate(listed)]
-        if len(set(ranked)) != len(ranked):
-            twice = next(v for i, v in enumerate(listed) if ranked.index(ranked[i]) != i)
-            raise BadInput(f"{where}: preferences list site {inp.name(twice)} twice")
+        ranked: dict[int, int] = {}
+        for i, v in enumerate(listed):
+            # A site listed twice keeps its first position, as list.index() reads "s is at
+            # position r"; the later copy still takes its place, so the sites after it keep
+            # the position they have in the list as given.
+            ranked.setdefault(inp.lookup(site_index, v, f"{where}: preferences[{i}]", "site"), i)
         preferences.append(ranked)
         score = inp.as_score(inp.required(obj, "score", where), f"{where}: score")
         penalty.append(UNASSIGNED_BASE + round(score))
@@ -126,7 +127,7 @@ def cost_matrix(p: SiteProblem) -> np.ndarray:
     cost = np.broadcast_to(cost, (p.t, p.s)).copy()
     rows = [t for t, ranked in enumerate(p.preferences) for _ in ranked]
     cols = [s for ranked in p.preferences for s in ranked]
-    ranks = [r for ranked in p.preferences for r in range(len(ranked))]
+    ranks = [r for ranked in p.preferences for r in ranked.values()]
     cost[rows, cols] = RANK_COST * np.asarray(ranks, dtype=np.int32)
     cost += np.where(shared_areas(p.team_areas, p.site_areas) == 0, NO_FIT_COST, 0)
     return cost

@@ -44,6 +44,15 @@ def reviewer_problems(
 
 
 @st.composite
+def rankings(draw: Any, site_ids: list[str]) -> list[str]:
+    ranked = draw(st.permutations(site_ids))[: draw(st.integers(0, len(site_ids)))]
+    if ranked and draw(st.booleans()):
+        # A site listed twice keeps its first position (§7.1: "s is at position r").
+        ranked.insert(draw(st.integers(0, len(ranked))), draw(st.sampled_from(ranked)))
+    return ranked
+
+
+@st.composite
 def site_problems(draw: Any, max_teams: int = 4, max_sites: int = 3) -> dict[str, Any]:
     t = draw(st.integers(0, max_teams))
     s = draw(st.integers(0, max_sites))
@@ -63,9 +72,7 @@ def site_problems(draw: Any, max_teams: int = 4, max_sites: int = 3) -> dict[str
             "nation": "EE",
             "areas": draw(areas),
             "score": draw(scores),
-            "preferences": draw(
-                st.permutations(site_ids).flatmap(lambda p: st.integers(0, len(p)).map(lambda n, p=p: p[:n]))
-            ),
+            "preferences": draw(rankings(site_ids)),
         }
         for i in range(t)
     ]

@@ -173,11 +173,6 @@ SITE_CASES = [
         "teams[0] (T1): preferences[1] names unknown site S7",
     ),
     (
-        "repeated-preference",
-        changed(SITES_EXAMPLE, set_(["teams", 0, "preferences"], ["S1", "S2", "S1"])),
-        "teams[0] (T1): preferences list site S1 twice",
-    ),
-    (
         "preferences-string",
         changed(SITES_EXAMPLE, set_(["teams", 0, "preferences"], "S1")),
         'teams[0] (T1): preferences must be a list, got "S1"',

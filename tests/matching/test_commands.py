@@ -1,6 +1,7 @@
 """The two commands of DESIGN §7 checked from outside: JSON in, JSON out, exit 2 with one
 line for a bad input, exit 3 naming the uncovered applications for an impossible assignment."""
 
+import codecs
 import json
 import os
 import subprocess
@@ -52,7 +53,7 @@ INFEASIBLE = {
 }
 
 
-def run(command, problem, tmp_path):
+def run(command, problem, tmp_path, env=None):
     """Run `manage.py <command>` in a process of its own; return (status, stdout, stderr, output)."""
     source = tmp_path / "problem.json"
     target = tmp_path / "result.json"
@@ -60,7 +61,7 @@ def run(command, problem, tmp_path):
     done = subprocess.run(
         [sys.executable, "manage.py", command, "--input", str(source), "--output", str(target)],
         cwd=ROOT,
-        env=os.environ.copy(),
+        env=os.environ.copy() if env is None else env,
         capture_output=True,
         text=True,
         timeout=120,
@@ -105,6 +106,21 @@ def test_infeasible_assignment_exits_3_naming_the_applications(tmp_path):
     assert stderr == f"CommandError: no assignment exists: {reason}\n"
 
 
+def test_commands_run_with_no_configuration_at_all(tmp_path):
+    # An outside checker runs them in a bare environment: no SECRET_KEY (which production
+    # requires), no DEBUG, no database or Redis URL (which would start the embedded servers).
+    bare = {"PATH": os.environ.get("PATH", "")}
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "reviewers").mkdir()
+
+    sites = run("allocate_sites", SITES_EXAMPLE, tmp_path / "sites", env=bare)
+    reviewers = run("assign_reviewers", INFEASIBLE, tmp_path / "reviewers", env=bare)
+
+    expected = {"assignments": [{"team": "T1", "site": "S1"}], "unassigned": [], "total_cost": 10}
+    assert (sites[0], sites[2], sites[3]) == (0, "", expected)
+    assert (reviewers[0], reviewers[3]["feasible"]) == (3, False), reviewers[2]
+
+
 def test_infeasible_assignment_through_call_command(tmp_path):
     source, target = tmp_path / "in.json", tmp_path / "out.json"
     source.write_text(json.dumps(INFEASIBLE))
@@ -140,3 +156,46 @@ def test_call_command_writes_the_result(tmp_path, command, problem, expected):
         assert result == expected
     else:
         assert check_reviewer_assignment(problem, result) == 0
+
+
+def test_an_input_with_a_byte_order_mark_is_read(tmp_path):
+    source, target = tmp_path / "in.json", tmp_path / "out.json"
+    source.write_bytes(codecs.BOM_UTF8 + json.dumps(SITES_EXAMPLE).encode())
+
+    call_command("allocate_sites", input=str(source), output=str(target))
+
+    assert json.loads(target.read_text()) == {
+        "assignments": [{"team": "T1", "site": "S1"}],
+        "unassigned": [],
+        "total_cost": 10,
+    }
+
+
+def test_ids_that_utf8_cannot_hold_are_written_as_escapes(tmp_path):
+    # "\ud800" is valid JSON text but a lone surrogate once read: UTF-8 cannot encode it.
+    source, target = tmp_path / "in.json", tmp_path / "out.json"
+    source.write_text('{"teams": [{"id": "T\\ud800", "score": 1}], "sites": [{"id": "S1", "capacity": 1}]}')
+
+    call_command("allocate_sites", input=str(source), output=str(target))
+
+    assert target.read_text().isascii()
+    assert json.loads(target.read_text()) == {
+        "assignments": [{"team": "T\ud800", "site": "S1"}],
+        "unassigned": [],
+        "total_cost": 250,
+    }
+
+
+def test_infeasible_reason_naming_such_an_id_is_written_too(tmp_path):
+    source, target = tmp_path / "in.json", tmp_path / "out.json"
+    source.write_text('{"reviewers_per_application": 1, "applications": [{"id": "A\\ud800"}], "reviewers": []}')
+
+    with pytest.raises(CommandError) as raised:
+        call_command("assign_reviewers", input=str(source), output=str(target))
+
+    assert raised.value.returncode == 3
+    assert json.loads(target.read_text()) == {
+        "feasible": False,
+        "reason": '1 application cannot be covered by 1 reviewer each: "A\ud800" '
+        "(no unconflicted reviewer with any max_load)",
+    }

@@ -125,6 +125,35 @@ def test_application_with_too_few_unconflicted_reviewers_is_named():
     }
 
 
+def test_applications_short_of_candidates_and_of_load_are_both_named():
+    # A1 has no unconflicted reviewer at all; without it, A2 and A3 still compete for R1's one review.
+    apps = [app("A1", ["ai"]), app("A2", ["ai"]), app("A3", ["ai"]), app("A4", ["space"])]
+    revs = [rev("R1", ["ai"], max_load=1), rev("R2", ["space"], max_load=5)]
+    p = problem(apps, revs, conflicts=[["R1", "A1"], ["R2", "A1"], ["R2", "A2"], ["R2", "A3"]])
+
+    result = assign_reviewers(p)
+
+    assert result == {
+        "feasible": False,
+        "reason": "3 applications cannot all be covered by 1 reviewer each: A1 (no unconflicted reviewer with "
+        "any max_load); A2, A3 (too little max_load among the reviewers they may have)",
+        "uncovered": ["A1", "A2", "A3"],
+    }
+
+
+def test_a_huge_k_names_every_application():
+    apps = [app("A1", ["ai"]), app("A2", ["ai"])]
+
+    result = assign_reviewers(problem(apps, [rev("R1", ["ai"])], k=10**40))
+
+    assert result == {
+        "feasible": False,
+        "reason": f"2 applications cannot be covered by {10**40} reviewers each: A1, A2 "
+        f"(fewer than {10**40} unconflicted reviewers with any max_load)",
+        "uncovered": ["A1", "A2"],
+    }
+
+
 def test_applications_short_of_reviewer_load_are_named_but_not_the_others():
     # A1 and A2 can only use R1, who takes one review; A3 has its own reviewer.
     apps = [app("A1", ["ai"]), app("A2", ["ai"]), app("A3", ["space"])]
@@ -229,8 +258,8 @@ def test_optimal_against_brute_force(p):
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(reviewer_problems(max_apps=3, max_reviewers=3), reviewer_problems(4, 3, 2, loads=(1, 1))))
 def test_uncovered_applications_are_exactly_those_that_can_be_left_short(p):
-    """With too few unconflicted reviewers, exactly the applications short of candidates;
-    otherwise exactly the applications some maximum assignment leaves short."""
+    """Exactly the applications short of unconflicted reviewers, and, with those set aside,
+    the applications some maximum assignment of the others leaves short."""
     result = assign_reviewers(p)
     if result["feasible"]:
         return
@@ -240,8 +269,9 @@ def test_uncovered_applications_are_exactly_those_that_can_be_left_short(p):
         for a in p["applications"]
         if sum(1 for r in p["reviewers"] if r["max_load"] > 0 and not conflicted(p, a, r)) < k
     }
+    others = {**p, "applications": [a for a in p["applications"] if a["id"] not in lacking]}
 
-    expected = lacking or short_in_some_maximum(p)
+    expected = lacking | short_in_some_maximum(others)
 
     assert set(result["uncovered"]) == expected
     assert result["uncovered"] == [a["id"] for a in p["applications"] if a["id"] in expected]  # input order

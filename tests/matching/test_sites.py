@@ -29,6 +29,8 @@ def site(ident, areas=(), capacity=1):
         (["S3"], ["space"], 300),  # not listed, no shared area
         ([], [], 250),  # no preferences, no areas
         (["S1"], [], 200),  # first choice, no shared area
+        (["S2", "S2", "S1"], ["quantum"], 20),  # a site listed twice still takes a place: S1 is at 2
+        (["S1", "S2", "S1"], ["quantum"], 0),  # listed twice: its first position counts
     ],
 )
 def test_site_cost_follows_the_definition(preferences, team_areas, cost):
@@ -83,6 +85,20 @@ def test_optimum_beats_greedy_where_greedy_is_myopic():
         "unassigned": [],
         "total_cost": 10,
     }
+
+
+def test_a_site_listed_twice_is_ranked_at_its_first_position():
+    # §7.1 prices "s at position r" of the list as given, so a repeated site is not bad input:
+    # S1 is at position 2 (20), S2 at 0, and the copy of S2 still counts before S1.
+    teams = [team("T1", ["quantum"], 80, ["S2", "S2", "S1"]), team("T2", ["quantum"], 50, ["S3", "S1", "S3"])]
+    sites = [site("S1", ["quantum"]), site("S2", ["quantum"], capacity=0), site("S3", ["quantum"], capacity=0)]
+    p = {"teams": teams, "sites": sites}
+
+    result = allocate_sites(p)
+
+    # The one seat: T1 at S1 (20) with T2 out (1050), or T2 at S1 (10) with T1 out (1080).
+    assert result == {"assignments": [{"team": "T1", "site": "S1"}], "unassigned": ["T2"], "total_cost": 1070}
+    assert check_site_allocation(p, result) == 1070
 
 
 def test_zero_capacity_sites_and_no_sites_leave_teams_unassigned():
