@@ -78,7 +78,7 @@ def test_allocate_sites_round_trips_the_example(tmp_path):
     assert (status, stderr) == (0, "")
     assert output == {"assignments": [{"team": "T1", "site": "S1"}], "unassigned": [], "total_cost": 10}
     assert check_site_allocation(SITES_EXAMPLE, output) == 10
-    assert "Placed 1 teams, 0 unassigned, total cost 10" in stdout
+    assert "Teams placed: 1, unassigned: 0, total cost 10" in stdout
 
 
 def test_assign_reviewers_round_trips_the_example(tmp_path):

@@ -31,6 +31,6 @@ class Command(BaseCommand):
         except BadInput as exc:
             raise CommandError(str(exc), returncode=EXIT_BAD_INPUT) from None
         self.stdout.write(
-            f"Placed {len(result['assignments'])} teams, {len(result['unassigned'])} unassigned, "
+            f"Teams placed: {len(result['assignments'])}, unassigned: {len(result['unassigned'])}, "
             f"total cost {result['total_cost']}: {options['output']}"
         )
