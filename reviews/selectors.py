@@ -329,6 +329,10 @@ def problem_build(*, programme: Programme, challenge: Challenge | None = None) -
     full_load = [row for row in reviewer_rows if row["max_load"] <= 0]
     reviewer_rows = [row for row in reviewer_rows if row["max_load"] > 0]
 
+    # A conflict may only name reviewers of the input (DESIGN §7.3: an unknown id is a bad
+    # input); an inactive or fully loaded one is kept out of it anyway.
+    in_input = {int(row["id"]) for row in reviewer_rows}
+
     def problem(places: int, rows: list[dict]) -> dict:
         ids = {int(row["id"]) for row in rows}
         return {
@@ -338,7 +342,7 @@ def problem_build(*, programme: Programme, challenge: Challenge | None = None) -
             "conflicts": sorted(
                 [str(reviewer_id), str(application_id)]
                 for reviewer_id, application_id in conflicts
-                if application_id in ids
+                if application_id in ids and reviewer_id in in_input
             ),
         }
 
