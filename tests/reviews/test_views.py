@@ -226,6 +226,31 @@ def test_staff_record_a_conflict_by_reference(client, setting):
     assert setting["reviewer"].review_conflicts.get().reason == "Shareholder."
 
 
+def test_the_profile_form_still_saves_the_profile_after_a_refused_conflict(client, setting):
+    """A refused conflict re-renders the reviewer's page at the conflict URL: the profile
+    form, with no action of its own, then posted there, and staff got the conflict
+    form's errors instead of their profile saved."""
+    client.force_login(setting["manager"])
+    reviewer = setting["reviewer"]
+    refused = client.post(
+        reverse("reviews:staff_reviewer_conflict", args=[reviewer.pk]), {"application": "NOPE", "reason": "Advisor."}
+    )
+    page = refused.content.decode()
+    action = reverse("reviews:staff_reviewer", args=[reviewer.pk])
+
+    assert refused.status_code == 400
+    assert "No application has this reference." in page
+    assert f'<form method="post" action="{action}" class="card card-body shadow-sm mb-4">' in page
+    saved = client.post(
+        action,
+        {"nation": "PL", "affiliation_type": "academia", "affiliation": "Vistula Institute", "max_load": "7",
+         "areas": [setting["challenge"].technology_areas.get().pk]},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    reviewer.reviewer_profile.refresh_from_db()
+    assert reviewer.reviewer_profile.max_load == 7
+
+
 # --- Query counts: the same for one row and for many -------------------------------------------------
 
 
