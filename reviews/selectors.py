@@ -40,10 +40,13 @@ def not_conflicted_q(*, reviewer_field: str = "reviewer", application_field: str
 
 
 def visible_assignment_q(user: User) -> Q:
-    """The reviewer's own live, unconflicted assignments (predicate: is_own_assignment)."""
+    """The reviewer's own live, unconflicted assignments (predicate: is_own_assignment):
+    their submitted reviews, and the open ones while the application is in review (once it
+    is withdrawn or decided there is nothing left to do on it)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    return Q(reviewer=user, status__in=LIVE_STATUSES) & not_conflicted_q()
+    still_to_do = Q(status__in=OPEN_STATUSES, application__status=ApplicationStatus.IN_REVIEW)
+    return Q(reviewer=user) & (Q(status=AssignmentStatus.SUBMITTED) | still_to_do) & not_conflicted_q()
 
 
 def _criteria_count() -> Subquery:

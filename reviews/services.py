@@ -302,6 +302,16 @@ def _move(assignment: Assignment, target: AssignmentStatus, *, by: User | None, 
         messages.cancel_reminders(assignment)
 
 
+def _ensure_in_review(assignment: Assignment) -> None:
+    """Nothing is answered or scored on an application withdrawn or decided meanwhile."""
+    application = assignment.application
+    if application.status != ApplicationStatus.IN_REVIEW:
+        raise ReviewError(
+            _("%(reference)s is %(status)s: there is nothing left to review on it.")
+            % {"reference": application.reference, "status": application.get_status_display().lower()}
+        )
+
+
 def _locked(assignment: Assignment) -> Assignment:
     return (
         Assignment.objects.select_for_update(of=("self",))
@@ -362,6 +372,7 @@ def assignment_respond(*, assignment: Assignment, by: User, conflict: bool, reas
         raise ReviewError(_("Only the assigned reviewer can answer this."))
     if assignment.status != A.ASSIGNED:
         raise TransitionError(assignment.status, A.CONFLICTED if conflict else A.ACCEPTED)
+    _ensure_in_review(assignment)
     if conflict:
         reason = _required_reason(reason, _("Say briefly what the conflict of interest is."))
         _conflict_record(
@@ -445,6 +456,7 @@ def review_save(
             _("This assignment is %(status)s: the review can no longer be changed.")
             % {"status": assignment.get_status_display().lower()}
         )
+    _ensure_in_review(assignment)
     if timezone.now() >= assignment.deadline:
         raise ReviewError(
             _("The review deadline (%(deadline)s) has passed. Ask DIANA staff to extend it.")

@@ -8,6 +8,7 @@ import rules
 from django.urls import reverse
 
 from applications.models import Application
+from applications.services import application_withdraw
 from notifications.models import Message
 from reviews import services
 from reviews.enums import AssignmentStatus
@@ -148,17 +149,47 @@ def test_a_reviewer_who_joins_the_applicant_sees_nothing_more(client, setting):
     assert setting["application"].reference not in client.get(reverse("reviews:inbox")).content.decode()
 
 
+def test_an_application_withdrawn_in_review_leaves_the_reviewers_work(client, setting):
+    """The applicant withdrew: the open assignment is no longer work to do (it stayed in
+    "To review" with its due date, and the draft could still be scored and submitted),
+    while a review already submitted stays on the other reviewer's record."""
+    application = setting["application"]
+    open_one = assign(application, setting["reviewer"], status=A.ACCEPTED, by=setting["manager"])
+    submit_review(open_one, submit=False)
+    other = make_reviewer("autonomy")
+    done = assign(application, other, status=A.SUBMITTED, by=setting["manager"])
+    owner = add_member(application.organisation)
+    application_withdraw(application=application, by=owner, reason="Acquired by a competitor.")
+    client.force_login(setting["reviewer"])
+
+    inbox = client.get(reverse("reviews:inbox")).content.decode()
+    page = client.get(reverse("reviews:assignment_detail", args=[open_one.pk]))
+    open_one.refresh_from_db()
+    with pytest.raises(services.ReviewError, match="withdrawn: there is nothing left to review"):
+        submit_review(open_one)
+
+    assert application.reference not in inbox
+    assert page.status_code == 404
+    assert not rules.has_perm("reviews.view_assignment", setting["reviewer"], open_one)
+    client.force_login(other)
+    assert client.get(reverse("reviews:assignment_detail", args=[done.pk])).status_code == 200
+    assert application.reference in client.get(reverse("reviews:inbox")).content.decode()
+
+
+@pytest.mark.parametrize("withdrawn", [False, True])
 @pytest.mark.parametrize("status", list(A))
-def test_the_object_check_and_the_list_agree(setting, status):
+def test_the_object_check_and_the_list_agree(setting, status, withdrawn):
     assignment = assign(setting["application"], setting["reviewer"], status=status, by=setting["manager"])
     others = [make_reviewer("autonomy"), UserFactory()]
+    if withdrawn:
+        Application.objects.filter(pk=setting["application"].pk).update(status="withdrawn")
+        assignment = Assignment.objects.select_related("application").get(pk=assignment.pk)
 
     for user in [setting["reviewer"], *others]:
         listed = Assignment.objects.filter(visible_assignment_q(user), pk=assignment.pk).exists()
         assert listed == rules.has_perm("reviews.view_assignment", user, assignment), (user, status)
-    assert rules.has_perm("reviews.view_assignment", setting["reviewer"], assignment) == (
-        status in {A.ASSIGNED, A.ACCEPTED, A.SUBMITTED}
-    )
+    visible = {A.SUBMITTED} if withdrawn else {A.ASSIGNED, A.ACCEPTED, A.SUBMITTED}
+    assert rules.has_perm("reviews.view_assignment", setting["reviewer"], assignment) == (status in visible)
 
 
 def test_a_new_reviewer_must_enrol_a_second_factor_before_reviewing(client, setting, settings):
