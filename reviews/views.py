@@ -135,7 +135,10 @@ def _conflict_question(request: SignedInRequest, assignment: Assignment) -> Http
                 if assignment.status == AssignmentStatus.CONFLICTED:
                     messages.info(
                         request,
-                        _("Thank you. The conflict of interest is recorded, and the application is reassigned."),
+                        _(
+                            "Thank you. The conflict of interest is recorded and the application is taken off "
+                            "your list; DIANA staff will ask another reviewer."
+                        ),
                     )
                     return redirect("reviews:inbox")
                 messages.success(request, _("Thank you. The application is now open for your review."))

@@ -103,6 +103,35 @@ def test_declaring_a_conflict_without_a_reason_is_a_form_error(client, setting):
     assert "Say briefly what the conflict of interest is." in response.content.decode()
 
 
+def test_the_reviewer_is_told_what_happens_after_a_conflict_and_when_they_submitted(client, setting):
+    """Nothing reassigns the application by itself: staff do. And the inbox's "Due"
+    column shows, for a submitted review, when it was submitted: say so."""
+    declared = assign(setting["application"], setting["reviewer"], by=setting["manager"])
+    other = eligible_application(challenge=setting["challenge"])
+    done = assign(other, setting["reviewer"], status=A.SUBMITTED, by=setting["manager"])
+    client.force_login(setting["reviewer"])
+
+    response = client.post(
+        reverse("reviews:assignment_detail", args=[declared.pk]),
+        {"answer": "conflict", "reason": "I advise them."},
+        follow=True,
+    )
+    page = response.content.decode()
+
+    assert "DIANA staff will ask another reviewer." in page
+    assert "is reassigned" not in page
+    assert f"Submitted {done.review.submitted_at:%-d %b %Y, %H:%M} UTC" in page
+
+
+def test_the_pool_says_its_loads_span_every_programme_and_the_maximum_is_per_programme(client, setting):
+    client.force_login(setting["manager"])
+
+    page = client.get(reverse("reviews:staff_pool")).content.decode()
+
+    assert "Open / live assignments, every programme" in page
+    assert "Maximum load per programme" in page
+
+
 def test_blind_review_other_reviews_only_after_submitting_ones_own(client, setting):
     other = make_reviewer("autonomy", full_name="Prof Ingrid Berg")
     submitted = assign(setting["application"], other, status=A.SUBMITTED, by=setting["manager"])
@@ -371,6 +400,7 @@ def test_the_proposal_page_shows_load_fit_and_both_costs(client, setting):
     assert f'data-testid="greedy-cost">{run.greedy_cost}<' in page
     assert "3 full, 0 partial, 0 none" in page
     assert "1 / 20" in page
+    assert "Proposed / load left" in page  # the 20 is what the reviewer has left, not their maximum
     assert Application.objects.get().reference in page
     assert "Autonomy" in page  # the area by name, not its slug
 
