@@ -107,9 +107,11 @@ def criteria_for(programme: Programme) -> list[Criterion]:
 def other_reviews_for(*, assignment: Assignment) -> list[Review]:
     """The other submitted reviews of the application, for a reviewer who submitted
     theirs (the caller checks reviews.view_other_reviews). Never names the reviewers:
-    the template numbers them."""
+    the template numbers them. A review whose reviewer was found conflicted after submitting
+    is left out, as the ranking leaves it out (reviews.ranking.counted_reviews)."""
     return list(
         Review.objects.filter(
+            not_conflicted_q(reviewer_field="assignment__reviewer", application_field="assignment__application"),
             assignment__application_id=assignment.application_id,
             assignment__status=AssignmentStatus.SUBMITTED,
             submitted_at__isnull=False,

@@ -151,6 +151,25 @@ def test_blind_review_other_reviews_only_after_submitting_ones_own(client, setti
     assert "Prof Ingrid Berg" not in after
 
 
+def test_blind_review_never_shows_a_review_whose_reviewer_was_found_conflicted(client, setting):
+    """Staff record a conflict after a reviewer submitted: the review no longer counts
+    (the ranking drops it), and the other reviewers must not read it either."""
+    conflicted = make_reviewer("autonomy", full_name="Prof Ingrid Berg")
+    theirs = assign(setting["application"], conflicted, status=A.SUBMITTED, by=setting["manager"])
+    Review.objects.filter(assignment=theirs).update(internal_comment="Written by a shareholder.")
+    services.conflict_declare_by_staff(
+        reviewer=conflicted, application=setting["application"], reason="Shareholder.", by=setting["manager"]
+    )
+    mine = assign(setting["application"], setting["reviewer"], status=A.SUBMITTED, by=setting["manager"])
+    client.force_login(setting["reviewer"])
+
+    page = client.get(reverse("reviews:assignment_detail", args=[mine.pk])).content.decode()
+
+    assert "The other reviews" in page
+    assert "Written by a shareholder." not in page
+    assert "No other review is submitted yet." in page
+
+
 def test_a_conflicted_reviewer_finds_nothing_of_the_application_anywhere(client, setting, time_machine):
     application = setting["application"]
     assignment = assign(application, setting["reviewer"], status=A.CONFLICTED, by=setting["manager"])
