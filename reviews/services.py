@@ -251,6 +251,17 @@ def conflict_declare_by_staff(*, reviewer: User, application: Application, reaso
     becomes conflicted, an accepted one is withdrawn (DESIGN §5 has no accepted ->
     conflicted). A submitted review stays on record; the reviewer sees nothing more."""
     reason = _required_reason(reason, _("Give the reason for the conflict of interest."))
+    recorded = Conflict.objects.filter(reviewer=reviewer, application=application).first()
+    if recorded is not None:
+        # One conflict per pair: say so rather than drop the new reason without a word.
+        raise ReviewError(
+            _("A conflict of interest with %(reference)s is already recorded (%(source)s): %(reason)s")
+            % {
+                "reference": application.reference,
+                "source": recorded.get_source_display().lower(),
+                "reason": recorded.reason,
+            }
+        )
     conflict = _conflict_record(
         reviewer=reviewer, application=application, source=ConflictSource.STAFF, reason=reason, by=by
     )

@@ -330,6 +330,24 @@ def test_the_profile_form_still_saves_the_profile_after_a_refused_conflict(clien
     assert reviewer.reviewer_profile.max_load == 7
 
 
+def test_recording_a_conflict_already_recorded_says_so(client, setting):
+    """The pair holds one conflict: a second one was answered "recorded" while its reason
+    was dropped."""
+    client.force_login(setting["manager"])
+    url = reverse("reviews:staff_reviewer_conflict", args=[setting["reviewer"].pk])
+    reference = setting["application"].reference
+    client.post(url, {"application": reference, "reason": "Shareholder."})
+
+    again = client.post(url, {"application": reference, "reason": "Also a former employee."})
+
+    assert again.status_code == 400
+    assert (
+        f"A conflict of interest with {reference} is already recorded (declared by staff): Shareholder."
+        in again.content.decode()
+    )
+    assert list(setting["reviewer"].review_conflicts.values_list("reason", flat=True)) == ["Shareholder."]
+
+
 # --- Query counts: the same for one row and for many -------------------------------------------------
 
 
