@@ -155,6 +155,10 @@ def _review_page(request: SignedInRequest, assignment: Assignment) -> HttpRespon
     can_edit = rules.has_perm("reviews.edit_review", request.user, assignment)
     status = 200
     if request.method == "POST":
+        if "save" not in request.POST and "submit" not in request.POST:
+            # Not the review form: the conflict answer sent twice (a double click) lands
+            # here once the first has opened the application; it must not save an empty draft.
+            return redirect(assignment)
         if not can_edit:
             messages.error(request, _("This review can no longer be changed."))
             return redirect(assignment)

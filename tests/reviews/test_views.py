@@ -93,6 +93,22 @@ def test_an_incomplete_submission_is_a_form_error_not_a_500(client, setting):
     assert Assignment.objects.get().status == A.ACCEPTED
 
 
+def test_the_conflict_answer_sent_twice_saves_no_empty_draft(client, setting):
+    """A double click on "Record my answer": the second post reaches the review page, which
+    saved it as an empty draft and said "Draft saved"."""
+    assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
+    client.force_login(setting["reviewer"])
+    url = reverse("reviews:assignment_detail", args=[assignment.pk])
+
+    first = client.post(url, {"answer": "none"})
+    second = client.post(url, {"answer": "none"}, follow=True)
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "Draft saved" not in second.content.decode()
+    assert not Review.objects.filter(assignment=assignment).exists()
+
+
 def test_declaring_a_conflict_without_a_reason_is_a_form_error(client, setting):
     assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
     client.force_login(setting["reviewer"])
