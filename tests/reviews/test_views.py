@@ -295,6 +295,25 @@ def test_staff_extend_a_deadline_from_the_assignment_page(client, setting):
     assert "Sick leave." in page
 
 
+def test_withdrawing_twice_says_why_nothing_changed(client, setting):
+    """The second click of a double click on Withdraw (or Extend) answered 400 with no
+    message: the page of a closed assignment shows no form, and so no form error."""
+    assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
+    client.force_login(setting["manager"])
+    withdraw = reverse("reviews:staff_assignment_withdraw", args=[assignment.pk])
+    extend = reverse("reviews:staff_assignment_extend", args=[assignment.pk])
+
+    first = client.post(withdraw, {"reason": "Left the pool."})
+    second = client.post(withdraw, {"reason": "Left the pool."})
+    extended = client.post(extend, {"deadline": "2099-01-01T12:00", "reason": "More time."})
+
+    assert first.status_code == 302
+    assert second.status_code == 400
+    assert "An assignment in the state “withdrawn” cannot become “withdrawn”." in second.content.decode()
+    assert extended.status_code == 400
+    assert "This assignment is withdrawn: there is nothing left to extend." in extended.content.decode()
+
+
 def test_staff_deactivate_a_reviewer_and_see_the_open_assignments_to_reassign(client, setting):
     assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
     client.force_login(setting["manager"])
