@@ -383,6 +383,32 @@ def test_recording_a_conflict_already_recorded_says_so(client, setting):
     assert list(setting["reviewer"].review_conflicts.values_list("reason", flat=True)) == ["Shareholder."]
 
 
+def test_a_refused_invitation_shows_each_fields_error_and_keeps_what_was_typed(client, setting):
+    """Any invalid invitation was answered "Give a valid e-mail address to invite", a
+    personal message too long included, and what was typed was lost."""
+    client.force_login(setting["manager"])
+
+    message = "Dear expert," * 200 + "x" * 200  # 2,600 characters
+    data = {"email": "new.expert@institute.example", "message": message}
+    response = client.post(reverse("reviews:staff_invite"), data)
+    page = response.content.decode()
+
+    assert response.status_code == 400
+    assert "Ensure this value has at most 2000 characters (it has 2600)." in page
+    assert 'value="new.expert@institute.example"' in page
+    assert "Give a valid e-mail address to invite." not in page
+    # Rendered at the invitation's URL, which takes only POST: the search goes to the pool.
+    assert f'<form method="get" action="{reverse("reviews:staff_pool")}"' in page
+
+
+def test_the_pools_search_is_kept_whole_in_its_page_links(client, setting):
+    client.force_login(setting["manager"])
+
+    response = client.get(reverse("reviews:staff_pool"), {"q": "R&D #1"})
+
+    assert response.context["query_string"] == "q=R%26D+%231"
+
+
 # --- Query counts: the same for one row and for many -------------------------------------------------
 
 
