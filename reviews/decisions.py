@@ -62,6 +62,12 @@ def _ensure_decidable(application: Application, decision: Decision | None, outco
             _("The decision on %(reference)s has been released (%(status)s) and is final.")
             % {"reference": application.reference, "status": application.get_status_display().lower()}
         )
+    if application.status == ApplicationStatus.RESERVE and outcome == DecisionOutcome.RESERVE:
+        # The state machine's own wording ("reserve list cannot become reserve list") puzzles.
+        raise DecisionError(
+            _("%(reference)s is already on the reserve list: it may now be selected or not selected.")
+            % {"reference": application.reference}
+        )
     try:
         # The move the release will make; checked now so that a staged decision can be released.
         ensure_transition(application.status, outcome)

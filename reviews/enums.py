@@ -40,7 +40,7 @@ class TransitionError(Exception):
     def __init__(self, current: str, target: str):
         self.current, self.target = current, target
         super().__init__(
-            _("An assignment that is %(current)s cannot become %(target)s.")
+            _("An assignment in the state “%(current)s” cannot become “%(target)s”.")
             % {"current": AssignmentStatus(current).label.lower(), "target": AssignmentStatus(target).label.lower()}
         )
 

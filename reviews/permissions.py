@@ -16,7 +16,7 @@ import rules
 from django.utils import timezone
 
 from accounts.permissions import is_programme_manager, is_reviewer
-from reviews.enums import CONTENT_VISIBLE_STATUSES, LIVE_STATUSES, AssignmentStatus
+from reviews.enums import CONTENT_VISIBLE_STATUSES, OPEN_STATUSES, AssignmentStatus
 
 
 def is_conflicted(user, application) -> bool:
@@ -30,6 +30,16 @@ def is_conflicted(user, application) -> bool:
     )
 
 
+def _still_to_do(assignment) -> bool:
+    """A submitted review stays the reviewer's; an open assignment only while the
+    application is in review (withdrawn or decided: nothing left to do on it)."""
+    from applications.enums import ApplicationStatus
+
+    if assignment.status == AssignmentStatus.SUBMITTED:
+        return True
+    return assignment.status in OPEN_STATUSES and assignment.application.status == ApplicationStatus.IN_REVIEW
+
+
 @rules.predicate
 def is_own_assignment(user, assignment) -> bool:
     """The reviewer's own live assignment, with no conflict: they may see its title,
@@ -40,7 +50,7 @@ def is_own_assignment(user, assignment) -> bool:
     if assignment.pk not in cache:
         cache[assignment.pk] = (
             assignment.reviewer_id == user.pk
-            and assignment.status in LIVE_STATUSES
+            and _still_to_do(assignment)
             and not is_conflicted(user, assignment.application)
         )
     return cache[assignment.pk]

@@ -40,10 +40,13 @@ def not_conflicted_q(*, reviewer_field: str = "reviewer", application_field: str
 
 
 def visible_assignment_q(user: User) -> Q:
-    """The reviewer's own live, unconflicted assignments (predicate: is_own_assignment)."""
+    """The reviewer's own live, unconflicted assignments (predicate: is_own_assignment):
+    their submitted reviews, and the open ones while the application is in review (once it
+    is withdrawn or decided there is nothing left to do on it)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    return Q(reviewer=user, status__in=LIVE_STATUSES) & not_conflicted_q()
+    still_to_do = Q(status__in=OPEN_STATUSES, application__status=ApplicationStatus.IN_REVIEW)
+    return Q(reviewer=user) & (Q(status=AssignmentStatus.SUBMITTED) | still_to_do) & not_conflicted_q()
 
 
 def _criteria_count() -> Subquery:
@@ -104,9 +107,11 @@ def criteria_for(programme: Programme) -> list[Criterion]:
 def other_reviews_for(*, assignment: Assignment) -> list[Review]:
     """The other submitted reviews of the application, for a reviewer who submitted
     theirs (the caller checks reviews.view_other_reviews). Never names the reviewers:
-    the template numbers them."""
+    the template numbers them. A review whose reviewer was found conflicted after submitting
+    is left out, as the ranking leaves it out (reviews.ranking.counted_reviews)."""
     return list(
         Review.objects.filter(
+            not_conflicted_q(reviewer_field="assignment__reviewer", application_field="assignment__application"),
             assignment__application_id=assignment.application_id,
             assignment__status=AssignmentStatus.SUBMITTED,
             submitted_at__isnull=False,
@@ -329,6 +334,10 @@ def problem_build(*, programme: Programme, challenge: Challenge | None = None) -
     full_load = [row for row in reviewer_rows if row["max_load"] <= 0]
     reviewer_rows = [row for row in reviewer_rows if row["max_load"] > 0]
 
+    # A conflict may only name reviewers of the input (DESIGN §7.3: an unknown id is a bad
+    # input); an inactive or fully loaded one is kept out of it anyway.
+    in_input = {int(row["id"]) for row in reviewer_rows}
+
     def problem(places: int, rows: list[dict]) -> dict:
         ids = {int(row["id"]) for row in rows}
         return {
@@ -338,7 +347,7 @@ def problem_build(*, programme: Programme, challenge: Challenge | None = None) -
             "conflicts": sorted(
                 [str(reviewer_id), str(application_id)]
                 for reviewer_id, application_id in conflicts
-                if application_id in ids
+                if application_id in ids and reviewer_id in in_input
             ),
         }
 

@@ -251,6 +251,17 @@ def conflict_declare_by_staff(*, reviewer: User, application: Application, reaso
     becomes conflicted, an accepted one is withdrawn (DESIGN §5 has no accepted ->
     conflicted). A submitted review stays on record; the reviewer sees nothing more."""
     reason = _required_reason(reason, _("Give the reason for the conflict of interest."))
+    recorded = Conflict.objects.filter(reviewer=reviewer, application=application).first()
+    if recorded is not None:
+        # One conflict per pair: say so rather than drop the new reason without a word.
+        raise ReviewError(
+            _("A conflict of interest with %(reference)s is already recorded (%(source)s): %(reason)s")
+            % {
+                "reference": application.reference,
+                "source": recorded.get_source_display().lower(),
+                "reason": recorded.reason,
+            }
+        )
     conflict = _conflict_record(
         reviewer=reviewer, application=application, source=ConflictSource.STAFF, reason=reason, by=by
     )
@@ -300,6 +311,16 @@ def _move(assignment: Assignment, target: AssignmentStatus, *, by: User | None, 
     )
     if target != A.ACCEPTED:
         messages.cancel_reminders(assignment)
+
+
+def _ensure_in_review(assignment: Assignment) -> None:
+    """Nothing is answered or scored on an application withdrawn or decided meanwhile."""
+    application = assignment.application
+    if application.status != ApplicationStatus.IN_REVIEW:
+        raise ReviewError(
+            _("%(reference)s is %(status)s: there is nothing left to review on it.")
+            % {"reference": application.reference, "status": application.get_status_display().lower()}
+        )
 
 
 def _locked(assignment: Assignment) -> Assignment:
@@ -362,6 +383,7 @@ def assignment_respond(*, assignment: Assignment, by: User, conflict: bool, reas
         raise ReviewError(_("Only the assigned reviewer can answer this."))
     if assignment.status != A.ASSIGNED:
         raise TransitionError(assignment.status, A.CONFLICTED if conflict else A.ACCEPTED)
+    _ensure_in_review(assignment)
     if conflict:
         reason = _required_reason(reason, _("Say briefly what the conflict of interest is."))
         _conflict_record(
@@ -445,6 +467,7 @@ def review_save(
             _("This assignment is %(status)s: the review can no longer be changed.")
             % {"status": assignment.get_status_display().lower()}
         )
+    _ensure_in_review(assignment)
     if timezone.now() >= assignment.deadline:
         raise ReviewError(
             _("The review deadline (%(deadline)s) has passed. Ask DIANA staff to extend it.")

@@ -73,14 +73,15 @@ def _solve(run_id: int, problem: Problem) -> tuple[RunState, dict]:
     total = greedy_total = 0
     greedy_ok, greedy_reason = True, ""
     for index, data in enumerate(inputs):
-        data = {
-            **data,
-            "reviewers": [
-                {**row, "max_load": row["max_load"] - used[row["id"]]}
-                for row in data["reviewers"]
-                if row["max_load"] - used[row["id"]] > 0
-            ],
-        }
+        reviewers = [
+            {**row, "max_load": row["max_load"] - used[row["id"]]}
+            for row in data["reviewers"]
+            if row["max_load"] - used[row["id"]] > 0
+        ]
+        # A reviewer the earlier inputs used up leaves this one, and so must their
+        # conflicts: the solver refuses a conflict that names an unknown reviewer.
+        kept = {row["id"] for row in reviewers}
+        data = {**data, "reviewers": reviewers, "conflicts": [pair for pair in data["conflicts"] if pair[0] in kept]}
         low, high = 20 + 70 * index // len(inputs), 20 + 70 * (index + 1) // len(inputs)
 
         def progress(fraction: float, low: int = low, high: int = high) -> None:

@@ -6,6 +6,7 @@ Access: a reviewer opens an assignment only through `selectors.assignment_for_re
 """
 
 from functools import wraps
+from urllib.parse import urlencode
 
 import rules
 from django.contrib import messages
@@ -135,7 +136,10 @@ def _conflict_question(request: SignedInRequest, assignment: Assignment) -> Http
                 if assignment.status == AssignmentStatus.CONFLICTED:
                     messages.info(
                         request,
-                        _("Thank you. The conflict of interest is recorded, and the application is reassigned."),
+                        _(
+                            "Thank you. The conflict of interest is recorded and the application is taken off "
+                            "your list; DIANA staff will ask another reviewer."
+                        ),
                     )
                     return redirect("reviews:inbox")
                 messages.success(request, _("Thank you. The application is now open for your review."))
@@ -152,6 +156,10 @@ def _review_page(request: SignedInRequest, assignment: Assignment) -> HttpRespon
     can_edit = rules.has_perm("reviews.edit_review", request.user, assignment)
     status = 200
     if request.method == "POST":
+        if "save" not in request.POST and "submit" not in request.POST:
+            # Not the review form: the conflict answer sent twice (a double click) lands
+            # here once the first has opened the application; it must not save an empty draft.
+            return redirect(assignment)
         if not can_edit:
             messages.error(request, _("This review can no longer be changed."))
             return redirect(assignment)
@@ -301,6 +309,10 @@ def _profile_form(request: SignedInRequest, *, reviewer: User, profile: Reviewer
 @staff_required
 @require_GET
 def staff_pool(request: SignedInRequest) -> HttpResponse:
+    return _pool_page(request, ReviewerInviteForm())
+
+
+def _pool_page(request: SignedInRequest, invite_form: ReviewerInviteForm, status: int = 200) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     reviewers = Paginator(selectors.reviewer_pool_list(search=search), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -310,9 +322,10 @@ def staff_pool(request: SignedInRequest) -> HttpResponse:
             "page": reviewers,
             "search": search,
             "invitations": selectors.invitation_list_pending(),
-            "invite_form": ReviewerInviteForm(),
-            "query_string": f"q={search}" if search else "",
+            "invite_form": invite_form,
+            "query_string": urlencode({"q": search}) if search else "",
         },
+        status=status,
     )
 
 
@@ -320,15 +333,16 @@ def staff_pool(request: SignedInRequest) -> HttpResponse:
 @require_POST
 def staff_invite(request: SignedInRequest) -> HttpResponse:
     form = ReviewerInviteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.invitation_create(by=request.user, **form.cleaned_data)
-        except services.ReviewError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+    if not form.is_valid():
+        # The form again, with what was typed and each field's error (a personal message
+        # too long is not "an invalid e-mail address").
+        return _pool_page(request, form, status=400)
+    try:
+        services.invitation_create(by=request.user, **form.cleaned_data)
+    except services.ReviewError as error:
+        messages.error(request, str(error))
     else:
-        messages.error(request, _("Give a valid e-mail address to invite."))
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
     return redirect("reviews:staff_pool")
 
 

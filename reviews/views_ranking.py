@@ -99,12 +99,16 @@ def ranking_board(request: SignedInRequest, programme_slug: str, challenge_slug:
 
 
 def _board_page(request: SignedInRequest, challenge: Challenge, form: BulkDecisionForm, status: int = 200):
-    aggregation, rows, sort = challenge_board(challenge=challenge, sort=request.GET.get("sort", DEFAULT_SORT))
+    # A refused bulk decision renders the board at the decide URL, with the sort in the form.
+    wanted = request.GET.get("sort") or request.POST.get("sort") or DEFAULT_SORT
+    aggregation, rows, sort = challenge_board(challenge=challenge, sort=wanted)
     ticked = {str(pk) for pk in request.POST.getlist("applications")}
+    board_url = _board_url(challenge)
     columns = [
         {
             "key": key,
-            "url": "?sort=" + (f"-{key}" if sort != f"-{key}" else key),
+            # The board's own address: "?sort=" alone would GET the POST-only decide URL (405).
+            "url": f"{board_url}?sort=" + (f"-{key}" if sort != f"-{key}" else key),
             "current": sort.removeprefix("-") == key,
             "descending": sort.startswith("-"),
         }

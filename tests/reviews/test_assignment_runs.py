@@ -205,3 +205,43 @@ def test_the_progress_endpoint_asks_htmx_to_reload_once_finished(call, client):
     assert "HX-Refresh" not in waiting
     assert done["HX-Refresh"] == "true"
     assert 'value="100"' in done.content.decode()
+
+
+def test_a_deactivated_reviewer_still_on_an_application_does_not_break_the_run(call):
+    """Their live assignment makes the pair a conflict, but a reviewer who is not in the
+    solver's input may not be named in its conflicts (DESIGN §7.3: unknown ids are a bad
+    input): the run failed with "conflicts[0][0] names unknown reviewer"."""
+    apps, reviewers, manager = call["apps"], call["reviewers"], call["manager"]
+    assign(apps[2], reviewers[3], by=manager)
+    services.reviewer_set_active(reviewer=reviewers[3], active=False, reason="On leave.", by=manager)
+    run = AssignmentRun.objects.create(programme=call["programme"], created_by=manager)
+
+    partial = problem_build(programme=call["programme"]).partial[1]
+    assert partial["conflicts"] == []
+    assert assign_reviewers(partial)["feasible"] is True
+    assert run_assignment(run_id=run.pk) == RunState.DONE
+
+    run.refresh_from_db()
+    assert run.message == ""
+    places = sorted(app for app, _rev in run.proposal["pairs"])
+    assert places == sorted([apps[0].pk, apps[0].pk, apps[1].pk, apps[1].pk, apps[2].pk])
+
+
+def test_a_reviewer_whose_load_the_first_input_used_up_does_not_break_the_second(call):
+    """apps[0] already has reviewers[0] (one place missing: the second input). The first
+    input gives reviewers[0] their last place, on apps[1]; the second input, without them,
+    still held their conflict with apps[0], and the run failed."""
+    apps, reviewers, manager = call["apps"], call["reviewers"], call["manager"]
+    profile = reviewers[0].reviewer_profile
+    profile.max_load = 2
+    profile.save(update_fields=["max_load"])
+    assign(apps[0], reviewers[0], by=manager)
+    run = AssignmentRun.objects.create(programme=call["programme"], created_by=manager)
+
+    assert run_assignment(run_id=run.pk) == RunState.DONE
+
+    run.refresh_from_db()
+    pairs = {tuple(pair) for pair in run.proposal["pairs"]}
+    assert (apps[1].pk, reviewers[0].pk) in pairs
+    assert (apps[0].pk, reviewers[0].pk) not in pairs
+    assert len(pairs) == 5

@@ -303,8 +303,12 @@ def test_a_reserve_cannot_go_back_to_reserve(programme, manager):
     decision_stage(application=application, outcome="reserve", rationale="Ninth.", by=manager)
     decision_release(programme=programme, by=manager)
 
-    with pytest.raises(DecisionError, match="cannot become reserve"):
+    with pytest.raises(DecisionError) as refused:
         decision_stage(application=application, outcome="reserve", rationale="Again.", by=manager)
+
+    assert str(refused.value) == (
+        f"{application.reference} is already on the reserve list: it may now be selected or not selected."
+    )
 
 
 def test_release_refuses_a_challenge_of_another_programme(programme, manager):

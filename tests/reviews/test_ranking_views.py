@@ -293,3 +293,19 @@ def test_export_query_count_is_flat(manager_client, django_assert_num_queries, c
         body = b"".join(response.streaming_content).decode()
 
     assert len(body.strip().splitlines()) == count + 1
+
+
+def test_a_refused_bulk_decision_keeps_the_sort_and_its_links_lead_back_to_the_board(manager_client, board):
+    """The refused decision is shown at the decide URL, which only takes POST: relative
+    "?sort=" links there answered 405, and the sort the manager had chosen was lost."""
+    response = manager_client.post(
+        reverse("reviews:ranking_decide", args=["closed-call", "energy"]),
+        {"applications": [board["weak"].pk], "outcome": "", "rationale": "Below.", "sort": "-spread"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["sort"] == "-spread"
+    assert response.context["columns"]["mean"]["url"] == board_url("-mean")
+    assert response.context["columns"]["spread"]["url"] == board_url("spread")
+    assert f'href="{board_url("-mean")}"' in response.content.decode()
+    assert manager_client.get(response.context["columns"]["mean"]["url"]).status_code == 200

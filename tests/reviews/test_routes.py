@@ -111,7 +111,7 @@ ROUTES: dict[str, dict[Role, int]] = {
 POST_ROUTES: dict[str, dict[Role, int]] = {
     "/reviews/assignments/{assignment}/": ALL_404,
     "/reviews/profile/": {role: BAD_REQUEST if role == Role.REVIEWER else NOT_FOUND for role in ALL_ROLES},
-    "/reviews/staff/reviewers/invite/": staff_answers(REDIRECT),
+    "/reviews/staff/reviewers/invite/": staff_answers(BAD_REQUEST),
     "/reviews/staff/invitations/{invitation}/revoke/": staff_answers(REDIRECT),
     "/reviews/staff/reviewers/{reviewer}/": staff_answers(BAD_REQUEST),
     "/reviews/staff/reviewers/{reviewer}/active/": staff_answers(BAD_REQUEST),

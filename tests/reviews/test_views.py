@@ -8,6 +8,7 @@ import rules
 from django.urls import reverse
 
 from applications.models import Application
+from applications.services import application_withdraw
 from notifications.models import Message
 from reviews import services
 from reviews.enums import AssignmentStatus
@@ -92,6 +93,22 @@ def test_an_incomplete_submission_is_a_form_error_not_a_500(client, setting):
     assert Assignment.objects.get().status == A.ACCEPTED
 
 
+def test_the_conflict_answer_sent_twice_saves_no_empty_draft(client, setting):
+    """A double click on "Record my answer": the second post reaches the review page, which
+    saved it as an empty draft and said "Draft saved"."""
+    assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
+    client.force_login(setting["reviewer"])
+    url = reverse("reviews:assignment_detail", args=[assignment.pk])
+
+    first = client.post(url, {"answer": "none"})
+    second = client.post(url, {"answer": "none"}, follow=True)
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "Draft saved" not in second.content.decode()
+    assert not Review.objects.filter(assignment=assignment).exists()
+
+
 def test_declaring_a_conflict_without_a_reason_is_a_form_error(client, setting):
     assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
     client.force_login(setting["reviewer"])
@@ -100,6 +117,35 @@ def test_declaring_a_conflict_without_a_reason_is_a_form_error(client, setting):
 
     assert response.status_code == 400
     assert "Say briefly what the conflict of interest is." in response.content.decode()
+
+
+def test_the_reviewer_is_told_what_happens_after_a_conflict_and_when_they_submitted(client, setting):
+    """Nothing reassigns the application by itself: staff do. And the inbox's "Due"
+    column shows, for a submitted review, when it was submitted: say so."""
+    declared = assign(setting["application"], setting["reviewer"], by=setting["manager"])
+    other = eligible_application(challenge=setting["challenge"])
+    done = assign(other, setting["reviewer"], status=A.SUBMITTED, by=setting["manager"])
+    client.force_login(setting["reviewer"])
+
+    response = client.post(
+        reverse("reviews:assignment_detail", args=[declared.pk]),
+        {"answer": "conflict", "reason": "I advise them."},
+        follow=True,
+    )
+    page = response.content.decode()
+
+    assert "DIANA staff will ask another reviewer." in page
+    assert "is reassigned" not in page
+    assert f"Submitted {done.review.submitted_at:%-d %b %Y, %H:%M} UTC" in page
+
+
+def test_the_pool_says_its_loads_span_every_programme_and_the_maximum_is_per_programme(client, setting):
+    client.force_login(setting["manager"])
+
+    page = client.get(reverse("reviews:staff_pool")).content.decode()
+
+    assert "Open / live assignments, every programme" in page
+    assert "Maximum load per programme" in page
 
 
 def test_blind_review_other_reviews_only_after_submitting_ones_own(client, setting):
@@ -119,6 +165,25 @@ def test_blind_review_other_reviews_only_after_submitting_ones_own(client, setti
     assert internal in after
     assert "Reviewer 1" in after
     assert "Prof Ingrid Berg" not in after
+
+
+def test_blind_review_never_shows_a_review_whose_reviewer_was_found_conflicted(client, setting):
+    """Staff record a conflict after a reviewer submitted: the review no longer counts
+    (the ranking drops it), and the other reviewers must not read it either."""
+    conflicted = make_reviewer("autonomy", full_name="Prof Ingrid Berg")
+    theirs = assign(setting["application"], conflicted, status=A.SUBMITTED, by=setting["manager"])
+    Review.objects.filter(assignment=theirs).update(internal_comment="Written by a shareholder.")
+    services.conflict_declare_by_staff(
+        reviewer=conflicted, application=setting["application"], reason="Shareholder.", by=setting["manager"]
+    )
+    mine = assign(setting["application"], setting["reviewer"], status=A.SUBMITTED, by=setting["manager"])
+    client.force_login(setting["reviewer"])
+
+    page = client.get(reverse("reviews:assignment_detail", args=[mine.pk])).content.decode()
+
+    assert "The other reviews" in page
+    assert "Written by a shareholder." not in page
+    assert "No other review is submitted yet." in page
 
 
 def test_a_conflicted_reviewer_finds_nothing_of_the_application_anywhere(client, setting, time_machine):
@@ -148,17 +213,47 @@ def test_a_reviewer_who_joins_the_applicant_sees_nothing_more(client, setting):
     assert setting["application"].reference not in client.get(reverse("reviews:inbox")).content.decode()
 
 
+def test_an_application_withdrawn_in_review_leaves_the_reviewers_work(client, setting):
+    """The applicant withdrew: the open assignment is no longer work to do (it stayed in
+    "To review" with its due date, and the draft could still be scored and submitted),
+    while a review already submitted stays on the other reviewer's record."""
+    application = setting["application"]
+    open_one = assign(application, setting["reviewer"], status=A.ACCEPTED, by=setting["manager"])
+    submit_review(open_one, submit=False)
+    other = make_reviewer("autonomy")
+    done = assign(application, other, status=A.SUBMITTED, by=setting["manager"])
+    owner = add_member(application.organisation)
+    application_withdraw(application=application, by=owner, reason="Acquired by a competitor.")
+    client.force_login(setting["reviewer"])
+
+    inbox = client.get(reverse("reviews:inbox")).content.decode()
+    page = client.get(reverse("reviews:assignment_detail", args=[open_one.pk]))
+    open_one.refresh_from_db()
+    with pytest.raises(services.ReviewError, match="withdrawn: there is nothing left to review"):
+        submit_review(open_one)
+
+    assert application.reference not in inbox
+    assert page.status_code == 404
+    assert not rules.has_perm("reviews.view_assignment", setting["reviewer"], open_one)
+    client.force_login(other)
+    assert client.get(reverse("reviews:assignment_detail", args=[done.pk])).status_code == 200
+    assert application.reference in client.get(reverse("reviews:inbox")).content.decode()
+
+
+@pytest.mark.parametrize("withdrawn", [False, True])
 @pytest.mark.parametrize("status", list(A))
-def test_the_object_check_and_the_list_agree(setting, status):
+def test_the_object_check_and_the_list_agree(setting, status, withdrawn):
     assignment = assign(setting["application"], setting["reviewer"], status=status, by=setting["manager"])
     others = [make_reviewer("autonomy"), UserFactory()]
+    if withdrawn:
+        Application.objects.filter(pk=setting["application"].pk).update(status="withdrawn")
+        assignment = Assignment.objects.select_related("application").get(pk=assignment.pk)
 
     for user in [setting["reviewer"], *others]:
         listed = Assignment.objects.filter(visible_assignment_q(user), pk=assignment.pk).exists()
         assert listed == rules.has_perm("reviews.view_assignment", user, assignment), (user, status)
-    assert rules.has_perm("reviews.view_assignment", setting["reviewer"], assignment) == (
-        status in {A.ASSIGNED, A.ACCEPTED, A.SUBMITTED}
-    )
+    visible = {A.SUBMITTED} if withdrawn else {A.ASSIGNED, A.ACCEPTED, A.SUBMITTED}
+    assert rules.has_perm("reviews.view_assignment", setting["reviewer"], assignment) == (status in visible)
 
 
 def test_a_new_reviewer_must_enrol_a_second_factor_before_reviewing(client, setting, settings):
@@ -200,6 +295,25 @@ def test_staff_extend_a_deadline_from_the_assignment_page(client, setting):
     assert "Sick leave." in page
 
 
+def test_withdrawing_twice_says_why_nothing_changed(client, setting):
+    """The second click of a double click on Withdraw (or Extend) answered 400 with no
+    message: the page of a closed assignment shows no form, and so no form error."""
+    assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
+    client.force_login(setting["manager"])
+    withdraw = reverse("reviews:staff_assignment_withdraw", args=[assignment.pk])
+    extend = reverse("reviews:staff_assignment_extend", args=[assignment.pk])
+
+    first = client.post(withdraw, {"reason": "Left the pool."})
+    second = client.post(withdraw, {"reason": "Left the pool."})
+    extended = client.post(extend, {"deadline": "2099-01-01T12:00", "reason": "More time."})
+
+    assert first.status_code == 302
+    assert second.status_code == 400
+    assert "An assignment in the state “withdrawn” cannot become “withdrawn”." in second.content.decode()
+    assert extended.status_code == 400
+    assert "This assignment is withdrawn: there is nothing left to extend." in extended.content.decode()
+
+
 def test_staff_deactivate_a_reviewer_and_see_the_open_assignments_to_reassign(client, setting):
     assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
     client.force_login(setting["manager"])
@@ -224,6 +338,75 @@ def test_staff_record_a_conflict_by_reference(client, setting):
 
     assert response.status_code == 302
     assert setting["reviewer"].review_conflicts.get().reason == "Shareholder."
+
+
+def test_the_profile_form_still_saves_the_profile_after_a_refused_conflict(client, setting):
+    """A refused conflict re-renders the reviewer's page at the conflict URL: the profile
+    form, with no action of its own, then posted there, and staff got the conflict
+    form's errors instead of their profile saved."""
+    client.force_login(setting["manager"])
+    reviewer = setting["reviewer"]
+    refused = client.post(
+        reverse("reviews:staff_reviewer_conflict", args=[reviewer.pk]), {"application": "NOPE", "reason": "Advisor."}
+    )
+    page = refused.content.decode()
+    action = reverse("reviews:staff_reviewer", args=[reviewer.pk])
+
+    assert refused.status_code == 400
+    assert "No application has this reference." in page
+    assert f'<form method="post" action="{action}" class="card card-body shadow-sm mb-4">' in page
+    saved = client.post(
+        action,
+        {"nation": "PL", "affiliation_type": "academia", "affiliation": "Vistula Institute", "max_load": "7",
+         "areas": [setting["challenge"].technology_areas.get().pk]},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    reviewer.reviewer_profile.refresh_from_db()
+    assert reviewer.reviewer_profile.max_load == 7
+
+
+def test_recording_a_conflict_already_recorded_says_so(client, setting):
+    """The pair holds one conflict: a second one was answered "recorded" while its reason
+    was dropped."""
+    client.force_login(setting["manager"])
+    url = reverse("reviews:staff_reviewer_conflict", args=[setting["reviewer"].pk])
+    reference = setting["application"].reference
+    client.post(url, {"application": reference, "reason": "Shareholder."})
+
+    again = client.post(url, {"application": reference, "reason": "Also a former employee."})
+
+    assert again.status_code == 400
+    assert (
+        f"A conflict of interest with {reference} is already recorded (declared by staff): Shareholder."
+        in again.content.decode()
+    )
+    assert list(setting["reviewer"].review_conflicts.values_list("reason", flat=True)) == ["Shareholder."]
+
+
+def test_a_refused_invitation_shows_each_fields_error_and_keeps_what_was_typed(client, setting):
+    """Any invalid invitation was answered "Give a valid e-mail address to invite", a
+    personal message too long included, and what was typed was lost."""
+    client.force_login(setting["manager"])
+
+    message = "Dear expert," * 200 + "x" * 200  # 2,600 characters
+    data = {"email": "new.expert@institute.example", "message": message}
+    response = client.post(reverse("reviews:staff_invite"), data)
+    page = response.content.decode()
+
+    assert response.status_code == 400
+    assert "Ensure this value has at most 2000 characters (it has 2600)." in page
+    assert 'value="new.expert@institute.example"' in page
+    assert "Give a valid e-mail address to invite." not in page
+    # Rendered at the invitation's URL, which takes only POST: the search goes to the pool.
+    assert f'<form method="get" action="{reverse("reviews:staff_pool")}"' in page
+
+
+def test_the_pools_search_is_kept_whole_in_its_page_links(client, setting):
+    client.force_login(setting["manager"])
+
+    response = client.get(reverse("reviews:staff_pool"), {"q": "R&D #1"})
+
+    assert response.context["query_string"] == "q=R%26D+%231"
 
 
 # --- Query counts: the same for one row and for many -------------------------------------------------
@@ -315,6 +498,7 @@ def test_the_proposal_page_shows_load_fit_and_both_costs(client, setting):
     assert f'data-testid="greedy-cost">{run.greedy_cost}<' in page
     assert "3 full, 0 partial, 0 none" in page
     assert "1 / 20" in page
+    assert "Proposed / load left" in page  # the 20 is what the reviewer has left, not their maximum
     assert Application.objects.get().reference in page
     assert "Autonomy" in page  # the area by name, not its slug
 
