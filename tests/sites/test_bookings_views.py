@@ -90,6 +90,26 @@ def test_request_breaking_a_rule_shows_the_reason_with_409(world):
     assert not Booking.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("first_day", "last_day", "message"),
+    [
+        # The calendar's last week has no Sunday to end on: this once raised OverflowError (500).
+        ("9999-12-31", "9999-12-31", "Book at most 26 weeks ahead."),
+        ("next", "9999-12-31", "A booking covers at most 4 weeks; these dates span"),
+    ],
+)
+def test_request_with_dates_at_the_end_of_the_calendar_is_refused_with_409(world, first_day, last_day, message):
+    first_day = next_monday(1).isoformat() if first_day == "next" else first_day
+    response = signed_in(world["member"]).post(
+        reverse("sites:booking_request", args=[world["team"].pk]),
+        {"centre": world["centre"].pk, "first_day": first_day, "last_day": last_day, "purpose": "Long trial."},
+    )
+
+    assert response.status_code == 409
+    assert message in response.content.decode()
+    assert not Booking.objects.exists()
+
+
 def test_request_with_missing_fields_is_a_400_form(world):
     response = signed_in(world["member"]).post(reverse("sites:booking_request", args=[world["team"].pk]), {})
 
