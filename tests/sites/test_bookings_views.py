@@ -74,6 +74,17 @@ def test_member_requests_test_time_through_the_form(world):
     assert "Cancel the booking at Oulu Arctic Test Range (demo)" in listing
 
 
+def test_request_form_speaks_french_down_to_its_help_texts(world):
+    page = (
+        signed_in(world["member"])
+        .get(reverse("sites:booking_request", args=[world["team"].pk]), HTTP_ACCEPT_LANGUAGE="fr")
+        .content.decode()
+    )
+
+    assert "La réservation se termine le dimanche de la semaine de ce jour (au plus 4 semaines en tout)." in page
+    assert "The booking ends on the Sunday" not in page
+
+
 def test_request_breaking_a_rule_shows_the_reason_with_409(world):
     response = signed_in(world["member"]).post(
         reverse("sites:booking_request", args=[world["team"].pk]),
