@@ -37,7 +37,7 @@ from sites.enums import (
 )
 from sites.explain import explain
 from sites.models import Allocation, AllocationRun, Cohort, CohortTeam, ForbiddenPair, Preference, Site
-from sites.selectors import allocation_input, selected_applications, team_scores
+from sites.selectors import allocation_input, phase2_applications, selected_applications, team_scores
 
 logger = logging.getLogger(__name__)
 
@@ -168,14 +168,25 @@ def cohort_build(
     answer_deadline: datetime,
     by: User,
 ) -> Cohort:
-    """A cohort for one programme phase, with a team for each selected application
-    and its score from the ranking (sites.selectors.team_scores)."""
+    """A cohort for one programme phase, with its score from the ranking
+    (sites.selectors.team_scores) for each team. Phase 1 takes every selected
+    application; Phase 2 takes the teams marked for Phase 2 in the Phase 1 cohort."""
     _check_deadlines(preference_deadline=preference_deadline, answer_deadline=answer_deadline)
     if Cohort.objects.filter(programme=programme, phase=phase).exists():
         raise SitesError(_("This programme already has a cohort for this phase."))
-    applications = list(selected_applications(programme=programme))
-    if not applications:
-        raise SitesError(_("This programme has no selected application yet: there is no team to place."))
+    if phase == CohortPhase.PHASE_2:
+        applications = list(phase2_applications(programme=programme))
+        if not applications:
+            raise SitesError(
+                _(
+                    "No team of this programme's Phase 1 cohort is marked for Phase 2 yet: "
+                    "mark them on that cohort's Phase 2 page first."
+                )
+            )
+    else:
+        applications = list(selected_applications(programme=programme))
+        if not applications:
+            raise SitesError(_("This programme has no selected application yet: there is no team to place."))
     cohort = Cohort.objects.create(
         programme=programme,
         phase=phase,

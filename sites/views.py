@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -391,7 +392,12 @@ def cohort_build(request: HttpRequest) -> HttpResponse:
         except SitesError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Cohort built from the selected applications."))
+            count = cohort.teams.count()
+            messages.success(
+                request,
+                ngettext("Cohort built with %(count)d team.", "Cohort built with %(count)d teams.", count)
+                % {"count": count},
+            )
             return redirect(cohort.get_absolute_url())
     return render(request, "sites/cohort_form.html", {"form": form}, status=400 if form.errors else 200)
 

@@ -150,6 +150,7 @@ def test_cohort_build_form_and_no_ranking_notice():
     cohort = Cohort.objects.get(programme=programme)
     assert response.status_code == 302
     page = client.get(f"/sites/cohorts/{cohort.pk}/").content.decode()
+    assert "Cohort built with 1 team." in page
     assert 'data-testid="no-ranking"' in page
 
 
