@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.audit import audit_record
 from accounts.enums import Role
@@ -536,7 +537,11 @@ def cohort_confirm(*, cohort: Cohort, by: User) -> int:
     pending = cohort.allocations.filter(status__in=[AllocationStatus.PROPOSED, AllocationStatus.OFFERED]).count()
     if pending:
         raise SitesError(
-            _("%(count)d allocations still await approval or an answer: settle them before confirming the cohort.")
+            ngettext(
+                "%(count)d allocation still awaits approval or an answer: settle it before confirming the cohort.",
+                "%(count)d allocations still await approval or an answer: settle them before confirming the cohort.",
+                pending,
+            )
             % {"count": pending}
         )
     if cohort.runs.filter(state__in=[RunState.QUEUED, RunState.RUNNING]).exists():

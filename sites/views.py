@@ -468,7 +468,15 @@ def cohort_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except SitesError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Cohort confirmed with %(count)d newly confirmed teams.") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "Cohort confirmed with %(count)d newly confirmed team.",
+                "Cohort confirmed with %(count)d newly confirmed teams.",
+                count,
+            )
+            % {"count": count},
+        )
     return redirect(cohort.get_absolute_url())
 
 

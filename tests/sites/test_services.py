@@ -396,7 +396,7 @@ def test_cohort_confirm_waits_for_answers_then_confirms_every_accepted_one(manag
     pending = AllocationFactory(site=site, team__cohort=cohort)
     services.allocation_accept(allocation=accepted, by=site_manager)
 
-    with pytest.raises(SitesError, match="1 allocations still await"):
+    with pytest.raises(SitesError, match="1 allocation still awaits"):
         services.cohort_confirm(cohort=cohort, by=manager)
     services.allocation_decline(allocation=pending, by=site_manager, reason="Full programme.")
     assert services.cohort_confirm(cohort=cohort, by=manager) == 1
