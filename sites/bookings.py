@@ -149,8 +149,8 @@ def booking_request(
     ).first()
     if clash:
         raise SitesError(
-            _("Your team already has a booking at %(site)s from %(first)s to %(last)s.")
-            % {"site": centre.name, "first": clash.first_week, "last": clash.last_week}
+            _("Your team already has a booking at %(site)s in %(weeks)s.")
+            % {"site": centre.name, "weeks": clash.weeks_text}
         )
     booking = Booking.objects.create(
         team=team, centre=centre, starts_on=starts_on, ends_on=ends_on, purpose=purpose, requested_by=by

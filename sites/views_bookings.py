@@ -72,8 +72,8 @@ def booking_request(request: HttpRequest, team: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Your request to %(centre)s for %(first)s to %(last)s is sent to its managers.")
-                    % {"centre": booking.centre.name, "first": booking.first_week, "last": booking.last_week},
+                    _("Your request to %(centre)s for %(weeks)s is sent to its managers.")
+                    % {"centre": booking.centre.name, "weeks": booking.weeks_text},
                 )
                 return redirect("sites:booking_list")
         else:

@@ -174,6 +174,7 @@ def test_manager_approves_a_request_from_the_inbox(world):
 
     assert [b.pk for b in inbox.context["pending"]] == [booking.pk]
     assert page.status_code == 200
+    assert f"Test time at Oulu Arctic Test Range (demo), week {booking.first_week}." in page.content.decode()
     assert page.context["weeks"] == [
         {"label": bookings.week_label(next_monday(2)), "monday": next_monday(2), "taken": 0}
     ]

@@ -1,7 +1,7 @@
 """The wording of the sites app's messages: counts in the singular and the plural, and
 every e-mail template readable in French (its msgids match the catalogue)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.template.loader import get_template
@@ -12,6 +12,7 @@ from accounts.enums import Role
 from notifications.models import Message
 from sites import services
 from sites.enums import CohortState
+from sites.models import Booking
 from sites.tasks import plan_reminders_at
 from tests.factories import make_user
 from tests.sites.factories import AllocationFactory, CohortFactory, SiteFactory
@@ -100,3 +101,52 @@ def test_confirming_a_cohort_of_one_accepted_team_says_so_in_the_singular():
     response = client.post(f"/sites/cohorts/{offer.cohort_id}/confirm/", follow=True)
 
     assert "Cohort confirmed with 1 newly confirmed team." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("template", "approved", "french"),
+    [
+        (
+            "booking_answer_subject",
+            True,
+            "Oulu a accordé le créneau d'essai de Havbris, la semaine 2027-W02",
+        ),
+        (
+            "booking_answer_subject",
+            False,
+            "Oulu a refusé le créneau d'essai de Havbris, la semaine 2027-W02",
+        ),
+        ("booking_answer_body", True, "pour la semaine 2027-W02 (du 2027-01-11 au 2027-01-17)."),
+        (
+            "booking_request_subject",
+            True,
+            "Créneau d'essai demandé à Oulu : Havbris, la semaine 2027-W02",
+        ),
+        ("booking_request_body", True, "du temps d'essai pour la semaine 2027-W02 (du 2027-01-11 au 2027-01-17)."),
+        (
+            "booking_cancelled_subject",
+            True,
+            "Havbris a annulé son créneau d'essai à Oulu, la semaine 2027-W02",
+        ),
+        ("booking_cancelled_body", True, "a annulé sa réservation à Oulu pour la semaine 2027-W02."),
+    ],
+)
+def test_booking_messages_read_in_french(template, approved, french):
+    with translation.override("fr"):
+        context = {
+            "recipient_name": "Kadri Tamm",
+            "centre": "Oulu",
+            "city": "Oulu",
+            "organisation": "Havbris",
+            "reference": "DIANA-2025-00042",
+            "weeks": Booking(starts_on=date(2027, 1, 11), ends_on=date(2027, 1, 17)).weeks_text,
+            "starts_on": "2027-01-11",
+            "ends_on": "2027-01-17",
+            "purpose": "Icing trials.",
+            "approved": approved,
+            "reason": "Closed.",
+            "link_url": "https://diana.example/sites/bookings/",
+        }
+        text = get_template(f"sites/email/{template}.txt").render(context)
+
+    assert french in text
