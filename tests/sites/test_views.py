@@ -117,6 +117,29 @@ def test_offer_page_shows_a_summary_without_reviewer_names_and_answers_by_form()
     assert client.post(f"/sites/offers/{offer.pk}/accept/", {"reason": ""}).status_code == 409
 
 
+def test_workspace_lists_answered_offers_with_their_answer_not_the_deadline():
+    client = signed_in(Role.SITE_MANAGER)
+    site = SiteFactory(managers=[client.user])
+    pending = AllocationFactory(site=site)
+    answered_at = timezone.now().replace(year=2026, month=3, day=2, hour=9, minute=30)
+    AllocationFactory(
+        site=site,
+        team__cohort=pending.cohort,
+        status=AllocationStatus.DECLINED,
+        answered_at=answered_at,
+        reason="Our labs are booked for the whole cohort.",
+    )
+
+    response = client.get("/sites/workspace/")
+
+    tables = response.content.decode().split('data-testid="offers-answered"')
+    deadline = f"{timezone.localtime(pending.cohort.answer_deadline):%-d %B %Y, %H:%M} UTC"
+    assert deadline in tables[0]  # pending: answer by the deadline
+    assert "2 March 2026, 09:30 UTC" in tables[1]
+    assert "Our labs are booked for the whole cohort." in tables[1]
+    assert deadline not in tables[1]
+
+
 def test_team_member_ranks_sites_through_the_form():
     client = signed_in(Role.INNOVATOR)
     team = CohortTeamFactory(cohort=CohortFactory(preference_deadline=timezone.now() + timedelta(days=3)))
