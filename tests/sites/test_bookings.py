@@ -303,7 +303,7 @@ def test_cancelling_is_for_the_team_only_and_not_twice(world):
     with pytest.raises(SitesError, match="Only a member"):
         bookings.booking_cancel(booking=booking, by=world["manager"])
     bookings.booking_cancel(booking=booking, by=world["member"])
-    with pytest.raises(TransitionError, match="Cannot move from cancelled to cancelled"):
+    with pytest.raises(TransitionError, match="This is already cancelled: nothing changed"):
         bookings.booking_cancel(booking=booking, by=world["member"])
 
 

@@ -181,6 +181,10 @@ def test_manager_approves_a_request_from_the_inbox(world):
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == BookingStatus.APPROVED
+    # Sent again (a second click, a stale tab): said plainly, nothing changes.
+    again = client.post(reverse("sites:booking_approve", args=[booking.pk]))
+    assert again.status_code == 409
+    assert "This is already approved: nothing changed." in again.content.decode()
 
 
 def test_approving_into_a_full_week_answers_409_with_the_week(world):
