@@ -88,6 +88,19 @@ def test_staff_add_edit_and_deactivate_a_site():
     assert actions == ["site.create", "site.update", "site.deactivate"]
 
 
+def test_registry_form_names_each_possible_manager_by_address_and_name():
+    client = signed_in(Role.PROGRAMME_MANAGER)
+    # Two people of the same name: only their addresses tell them apart.
+    first = make_user(Role.INNOVATOR, email="jonas.jensen@quorova.example", full_name="Jonas Jensen")
+    second = make_user(Role.INNOVATOR, email="jonas.jensen@stenexa.example", full_name="Jonas Jensen")
+    site = SiteFactory(managers=[first])
+
+    page = client.get(f"/sites/staff/{site.slug}/edit/").content.decode()
+
+    assert f'<option value="{first.pk}" selected>jonas.jensen@quorova.example (Jonas Jensen)</option>' in page
+    assert f'<option value="{second.pk}">jonas.jensen@stenexa.example (Jonas Jensen)</option>' in page
+
+
 def test_site_manager_edits_only_description_and_capacity_of_their_site():
     client = signed_in(Role.SITE_MANAGER)
     site = SiteFactory(slug="mine", name="Mine", capacity=3, managers=[client.user])
