@@ -98,9 +98,11 @@ def directory(request: HttpRequest) -> HttpResponse:
 def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
     site = selectors.site_get_public(slug=slug)
     if site is None:
-        if not request.user.has_perm("sites.manage_registry"):
-            raise Http404
+        # An inactive site is hidden from the public, not from staff nor from its own
+        # managers, whose workspace links here.
         site = get_object_or_404(Site.objects.select_related("nation"), slug=slug)
+        if not (request.user.has_perm("sites.manage_registry") or is_manager_of_site(request.user, site)):
+            raise Http404
     return render(
         request,
         "sites/site_detail.html",

@@ -227,3 +227,15 @@ def test_site_page_offers_the_manager_edit_only_to_the_sites_own_managers():
     assert edit_link in manager.get("/sites/mine/").content.decode()
     assert edit_link not in signed_in(Role.SITE_MANAGER).get("/sites/mine/").content.decode()
     assert edit_link not in signed_in(Role.ADMIN).get("/sites/mine/").content.decode()
+
+
+def test_an_inactive_site_is_hidden_from_the_public_but_not_from_its_own_managers():
+    manager = signed_in(Role.SITE_MANAGER)
+    SiteFactory(slug="closed", name="Closed Lab", is_active=False, managers=[manager.user])
+
+    assert 'href="/sites/closed/"' in manager.get("/sites/workspace/").content.decode()
+    page = manager.get("/sites/closed/")
+    assert page.status_code == 200
+    assert "This site is inactive" in page.content.decode()
+    assert signed_in(Role.SITE_MANAGER).get("/sites/closed/").status_code == 404
+    assert Client().get("/sites/closed/").status_code == 404
