@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from sites import selectors, services
-from sites.enums import AllocationStatus, CohortState, RunState, SiteKind, SitesError
+from sites.enums import TAKEN_STATUSES, AllocationStatus, CohortState, RunState, SiteKind, SitesError
 from sites.forms import (
     AnswerForm,
     CohortBuildForm,
@@ -371,7 +371,15 @@ def preferences(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "sites/preferences.html",
-        {"team": team, "form": form, "open": team.cohort.preferences_open(), "current": current},
+        {
+            "team": team,
+            "form": form,
+            "open": team.cohort.preferences_open(),
+            "current": current,
+            # Where the team goes, once a site has accepted it (offers and proposals stay
+            # between DIANA and the sites until they are answered).
+            "place": team.allocations.filter(status__in=TAKEN_STATUSES).select_related("site").first(),
+        },
         status=status,
     )
 

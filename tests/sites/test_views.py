@@ -153,6 +153,20 @@ def test_workspace_lists_answered_offers_with_their_answer_not_the_deadline():
     assert deadline not in tables[1]
 
 
+def test_team_sees_its_place_once_a_site_has_accepted_it_and_not_before():
+    client = signed_in(Role.INNOVATOR)
+    offer = AllocationFactory(site=SiteFactory(name="MassChallenge", city="Boston"))
+    offer.team.application.organisation.memberships.create(user=client.user, role="member")
+    url = f"/sites/preferences/{offer.team.pk}/"
+
+    offered = client.get(url).content.decode()
+    Allocation.objects.filter(pk=offer.pk).update(status=AllocationStatus.ACCEPTED)
+    accepted = client.get(url).content.decode()
+
+    assert 'data-testid="team-place"' not in offered  # an offer is between DIANA and the site
+    assert "Your Phase 1 place: MassChallenge, Boston (accepted)." in accepted
+
+
 def test_team_member_ranks_sites_through_the_form():
     client = signed_in(Role.INNOVATOR)
     team = CohortTeamFactory(cohort=CohortFactory(preference_deadline=timezone.now() + timedelta(days=3)))
