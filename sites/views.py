@@ -581,9 +581,22 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def run_approve(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(AllocationRun, pk=pk)
     try:
-        services.allocation_run_approve(run=run, by=_actor(request))
+        run = services.allocation_run_approve(run=run, by=_actor(request))
     except SitesError as error:
         messages.error(request, str(error))
         return redirect(run.get_absolute_url())
-    messages.success(request, _("Allocation approved: the offers are on their way to the site managers."))
+    offers = run.allocations.filter(status=AllocationStatus.OFFERED).count()
+    if offers:
+        messages.success(
+            request,
+            ngettext(
+                "Allocation approved: %(count)d offer is on its way to the site managers.",
+                "Allocation approved: %(count)d offers are on their way to the site managers.",
+                offers,
+            )
+            % {"count": offers},
+        )
+    else:
+        # A re-run with every team already placed or awaiting an answer proposes nothing.
+        messages.success(request, _("Allocation approved. It placed no team, so no offer was sent."))
     return redirect("sites:cohort_detail", pk=run.cohort_id)

@@ -225,7 +225,9 @@ def test_run_progress_approve_and_result_page():
     assert 'data-testid="total-cost"' in page
     assert "Every site open to it is full" in page
 
-    assert client.post(f"/sites/runs/{run.pk}/approve/").status_code == 302
+    approved = client.post(f"/sites/runs/{run.pk}/approve/", follow=True)
+    assert approved.redirect_chain == [(f"/sites/cohorts/{cohort.pk}/", 302)]
+    assert "Allocation approved: 1 offer is on its way to the site managers." in approved.content.decode()
     run.refresh_from_db()
     assert run.state == RunState.APPROVED
     assert Allocation.objects.get(cohort=cohort).status == AllocationStatus.OFFERED
@@ -253,3 +255,16 @@ def test_an_inactive_site_is_hidden_from_the_public_but_not_from_its_own_manager
     assert "This site is inactive" in page.content.decode()
     assert signed_in(Role.SITE_MANAGER).get("/sites/closed/").status_code == 404
     assert Client().get("/sites/closed/").status_code == 404
+
+
+def test_approving_a_run_that_placed_nobody_says_no_offer_was_sent():
+    client = signed_in(Role.PROGRAMME_MANAGER)
+    # Every team already holds its place: a re-run has nobody to place.
+    held = AllocationFactory(team__cohort__state="allocating", status=AllocationStatus.ACCEPTED)
+    run = AllocationRun.objects.create(cohort=held.cohort, created_by=client.user, state=RunState.DONE, progress=1)
+
+    response = client.post(f"/sites/runs/{run.pk}/approve/", follow=True)
+
+    page = response.content.decode()
+    assert "Allocation approved. It placed no team, so no offer was sent." in page
+    assert "on its way" not in page
