@@ -268,3 +268,16 @@ def test_approving_a_run_that_placed_nobody_says_no_offer_was_sent():
     page = response.content.decode()
     assert "Allocation approved. It placed no team, so no offer was sent." in page
     assert "on its way" not in page
+
+
+def test_programme_manager_reaches_an_accelerator_sites_roster_from_its_page():
+    site, centre = SiteFactory(slug="hub"), SiteFactory(slug="range", kind="test_centre")
+    roster_link = 'href="/sites/hub/roster/"'
+
+    page = signed_in(Role.PROGRAMME_MANAGER).get("/sites/hub/").content.decode()
+
+    assert roster_link in page
+    assert signed_in(Role.PROGRAMME_MANAGER).get(f"/sites/{site.slug}/roster/").status_code == 200
+    assert "/roster/" not in signed_in(Role.PROGRAMME_MANAGER).get(f"/sites/{centre.slug}/").content.decode()
+    assert roster_link not in signed_in(Role.SITE_MANAGER).get("/sites/hub/").content.decode()
+    assert roster_link not in Client().get("/sites/hub/").content.decode()
