@@ -128,26 +128,29 @@ def booking_request(
         raise SitesError(_("Say what you will test."))
     if last_day < first_day:
         raise SitesError(_("The last day must not come before the first day."))
-    starts_on, ends_on = weeks_covering(first_day, last_day)
+    # The Sunday is computed only once the dates are known to lie within the horizon: a
+    # last day in the calendar's last week (31 December 9999) has no Sunday to end on.
+    starts_on = week_start(first_day)
     if starts_on <= today():
         raise BookingTooLate(_("The first week has begun: book from next week on."))
     if starts_on > week_start(today()) + BOOKING_HORIZON_WEEKS * WEEK:
         raise SitesError(
             _("Book at most %(weeks)d weeks ahead.") % {"weeks": BOOKING_HORIZON_WEEKS},
         )
-    weeks = len(mondays(starts_on, ends_on))
+    weeks = (week_start(last_day) - starts_on).days // 7 + 1
     if weeks > MAX_BOOKING_WEEKS:
         raise SitesError(
             _("A booking covers at most %(max)d weeks; these dates span %(weeks)d.")
             % {"max": MAX_BOOKING_WEEKS, "weeks": weeks}
         )
+    starts_on, ends_on = weeks_covering(first_day, last_day)
     clash = Booking.objects.filter(
         team=team, centre=centre, status__in=LIVE_BOOKING_STATUSES, starts_on__lte=ends_on, ends_on__gte=starts_on
     ).first()
     if clash:
         raise SitesError(
-            _("Your team already has a booking at %(site)s from %(first)s to %(last)s.")
-            % {"site": centre.name, "first": clash.first_week, "last": clash.last_week}
+            _("Your team already has a booking at %(site)s in %(weeks)s.")
+            % {"site": centre.name, "weeks": clash.weeks_text}
         )
     booking = Booking.objects.create(
         team=team, centre=centre, starts_on=starts_on, ends_on=ends_on, purpose=purpose, requested_by=by

@@ -75,7 +75,9 @@ def seed(say) -> None:
     if cohort is None or not teams:
         say("No team accepted by a site yet: test bookings and Phase 2 skipped.")
         return
-    centres = list(Site.objects.active().test_centres().filter(capacity__gt=0).order_by("slug"))
+    centres = list(
+        Site.objects.active().test_centres().filter(capacity__gt=0).prefetch_related("areas").order_by("slug")
+    )
     site_manager = User.objects.filter(email=SITE_MANAGER_EMAIL).first()
     programme_manager = User.objects.filter(email=PROGRAMME_MANAGER_EMAIL).first()
     if not centres or site_manager is None or programme_manager is None:
@@ -106,7 +108,8 @@ def _bookable_cohort() -> Cohort | None:
 def _placed_teams(cohort: Cohort):
     return (
         CohortTeam.objects.filter(cohort=cohort, allocations__status__in=TAKEN_STATUSES)
-        .select_related("application__organisation")
+        .select_related("application__organisation", "application__challenge")
+        .prefetch_related("application__challenge__technology_areas")
         .distinct()
         .order_by("application__reference")
     )
@@ -146,9 +149,17 @@ def _member(team: CohortTeam) -> User:
     return team.application.organisation.memberships.select_related("user").order_by("id")[0].user
 
 
-def _purpose(rng: random.Random, centre: Site) -> str:
-    areas = sorted(area.slug for area in centre.areas.all())
-    options = [purpose for slug in areas for purpose in PURPOSES.get(slug, ())]
+def _areas(team_or_centre: CohortTeam | Site) -> set[str]:
+    if isinstance(team_or_centre, Site):
+        return {area.slug for area in team_or_centre.areas.all()}
+    return {area.slug for area in team_or_centre.application.challenge.technology_areas.all()}
+
+
+def _purpose(rng: random.Random, centre: Site, team: CohortTeam) -> str:
+    """What the team comes to test: a trial in an area both it and the centre work in (a
+    drone team flies at a drone range; it does not test a haemostatic dressing there)."""
+    shared = sorted(_areas(centre) & _areas(team))
+    options = [purpose for slug in shared for purpose in PURPOSES.get(slug, ())]
     return rng.choice(options) if options else GENERAL_PURPOSE
 
 
@@ -159,7 +170,7 @@ def _request(rng: random.Random, team: CohortTeam, centre: Site, weeks_ahead: in
         centre=centre,
         first_day=first,
         last_day=first + timedelta(weeks=weeks - 1),
-        purpose=_purpose(rng, centre),
+        purpose=_purpose(rng, centre, team),
         by=_member(team),
     )
 
@@ -169,7 +180,14 @@ def _seed_bookings(
 ) -> int:
     if not teams:
         return 0
-    picks = rng.sample(teams, k=min(len(teams), 9))
+    # Teams go to centres that work in their technology: site@demo.example's centre gets
+    # teams whose challenge shares one of its areas (others only if too few do).
+    fitting = [team for team in teams if _areas(team) & _areas(own)]
+    at_own = rng.sample(fitting, k=min(len(fitting), 3))
+    rest = [team for team in teams if team not in at_own]
+    at_own += rng.sample(rest, k=min(len(rest), 3 - len(at_own)))
+    rest = [team for team in teams if team not in at_own]
+    picks = at_own + rng.sample(rest, k=min(len(rest), 6))
     made = 0
     # At site@demo.example's centre: one approved, and two awaiting their answer, one of
     # them in a week of the approved one (the answer page shows that week's load).
@@ -182,7 +200,8 @@ def _seed_bookings(
     # Elsewhere: approved, declined, and one the team cancelled.
     outcomes = [BookingStatus.APPROVED] * 3 + [BookingStatus.DECLINED] * 2 + [BookingStatus.CANCELLED]
     for index, (team, outcome) in enumerate(zip(picks[3:], outcomes, strict=False)):
-        centre = others[rng.randrange(len(others))] if others else own
+        suited = [centre for centre in others if _areas(centre) & _areas(team)] or others
+        centre = suited[rng.randrange(len(suited))] if suited else own
         booking = _request(rng, team, centre, weeks_ahead=2 + index, weeks=rng.choice((1, 1, 2, 3)))
         if outcome == BookingStatus.APPROVED:
             bookings.booking_approve(booking=booking, by=_desk(centre, staff))

@@ -91,10 +91,12 @@ class TransitionError(SitesError):
 
     def __init__(self, current: str, target: str, labels: type[models.TextChoices] = AllocationStatus):
         self.current, self.target = current, target
-        super().__init__(
-            _("Cannot move from %(current)s to %(target)s.")
-            % {"current": labels(current).label.lower(), "target": labels(target).label.lower()}
-        )
+        names = {"current": labels(current).label.lower(), "target": labels(target).label.lower()}
+        if current == target:
+            # A second click, or a form sent again from a stale tab: the change was made.
+            super().__init__(_("This is already %(current)s: nothing changed.") % names)
+        else:
+            super().__init__(_("Cannot move from %(current)s to %(target)s.") % names)
 
 
 def can_transition(current: str, target: str) -> bool:

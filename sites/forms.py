@@ -58,6 +58,10 @@ class DirectoryFilterForm(forms.Form):
         }
 
 
+def _user_label(user: User) -> str:
+    return f"{user.email} ({user.full_name})" if user.full_name else user.email
+
+
 class SiteForm(forms.ModelForm):
     """Staff edit the whole record."""
 
@@ -84,6 +88,11 @@ class SiteForm(forms.ModelForm):
         nation = self.fields["nation"]
         assert isinstance(nation, forms.ModelChoiceField)
         nation.queryset = Ally.objects.order_by("code")
+        managers = self.fields["managers"]
+        assert isinstance(managers, forms.ModelMultipleChoiceField)
+        # By address, as the list is sorted: names alone repeat (two people may share one)
+        # and read as unsorted.
+        managers.label_from_instance = _user_label  # type: ignore[method-assign,assignment]
         if self.instance.pk:
             self.initial.setdefault("areas", list(self.instance.areas.values_list("pk", flat=True)))
             self.initial.setdefault("managers", list(self.instance.managers.values_list("pk", flat=True)))

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sites.enums import MAX_BOOKING_WEEKS, BookingStatus
@@ -21,8 +22,6 @@ class BookingRequestForm(forms.Form):
     last_day = forms.DateField(
         label=_("Last day"),
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
-        help_text=_("The booking ends on the Sunday of this day's week (at most %(weeks)d weeks in all).")
-        % {"weeks": MAX_BOOKING_WEEKS},
     )
     purpose = forms.CharField(
         label=_("Purpose"),
@@ -36,6 +35,11 @@ class BookingRequestForm(forms.Form):
         centre = self.fields["centre"]
         assert isinstance(centre, forms.ModelChoiceField)
         centre.queryset = centres
+        # Set here, in the request's language: a lazy string formatted with % at import
+        # time would be evaluated then, in English, for every visitor.
+        self.fields["last_day"].help_text = gettext(
+            "The booking ends on the Sunday of this day's week (at most %(weeks)d weeks in all)."
+        ) % {"weeks": MAX_BOOKING_WEEKS}
         centre.label_from_instance = lambda site: f"{site.name} ({site.city}, {site.nation.code})"  # type: ignore[method-assign,assignment]
 
 

@@ -39,6 +39,8 @@ def _context(booking) -> dict:
         "reference": application.reference or "",
         "first_week": booking.first_week,
         "last_week": booking.last_week,
+        # In the portal's language: the callers build the context under its override.
+        "weeks": booking.weeks_text,
         "starts_on": booking.starts_on.isoformat(),
         "ends_on": booking.ends_on.isoformat(),
         "purpose": booking.purpose,
@@ -64,13 +66,13 @@ def send_request(*, booking) -> int:
 
 def send_answer(*, booking) -> int:
     """The team's members and the programme managers learn the centre's answer."""
-    context = {
-        **_context(booking),
-        "approved": booking.status == BookingStatus.APPROVED,
-        "reason": booking.reason,
-    }
     batch = []
     with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            **_context(booking),
+            "approved": booking.status == BookingStatus.APPROVED,
+            "reason": booking.reason,
+        }
         recipients = [(user, reverse("sites:booking_list")) for user in _members(booking)]
         recipients += [(user, reverse("sites:booking_staff")) for user in _programme_managers()]
         seen: set[int] = set()
@@ -93,8 +95,8 @@ def send_answer(*, booking) -> int:
 
 
 def send_cancelled(*, booking, was: str) -> int:
-    context = {**_context(booking), "was_approved": was == BookingStatus.APPROVED}
     with translation.override(settings.LANGUAGE_CODE):
+        context = {**_context(booking), "was_approved": was == BookingStatus.APPROVED}
         batch = [
             NewMessage(
                 to=manager,

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Ally, User
@@ -351,3 +352,10 @@ class Booking(models.Model):
     def last_week(self) -> str:
         year, week, _day = self.ends_on.isocalendar()
         return f"{year}-W{week:02d}"
+
+    @property
+    def weeks_text(self) -> str:
+        """'week 2027-W02', or 'weeks 2027-W02 to 2027-W03', in the active language."""
+        if self.first_week == self.last_week:
+            return gettext("week %(week)s") % {"week": self.first_week}
+        return gettext("weeks %(first)s to %(last)s") % {"first": self.first_week, "last": self.last_week}

@@ -23,7 +23,7 @@ from applications.models import Application, Membership
 from challenges.models import Programme
 from notifications.reminders import ReminderPlan
 from reviews.ranking import programme_aggregate
-from sites.enums import HELD_STATUSES, PUBLISHED_STATUSES, TAKEN_STATUSES, AllocationStatus, CohortState
+from sites.enums import HELD_STATUSES, PUBLISHED_STATUSES, TAKEN_STATUSES, AllocationStatus, CohortPhase, CohortState
 from sites.models import Allocation, AllocationRun, Cohort, CohortTeam, ForbiddenPair, Preference, Site
 
 # --- Scores: where the reviews ranking plugs in ------------------------------------------
@@ -108,6 +108,16 @@ def site_list_managed(*, user: User | AnonymousUser) -> QuerySet[Site]:
 
 def selected_applications(*, programme: Programme) -> QuerySet[Application]:
     return Application.objects.filter(programme=programme, status=ApplicationStatus.SELECTED).order_by("reference")
+
+
+def phase2_applications(*, programme: Programme) -> QuerySet[Application]:
+    """The applications of the teams the programme manager marked for Phase 2 in the
+    programme's Phase 1 cohort (sites.bookings.team_set_phase2): a Phase 2 cohort's teams."""
+    return Application.objects.filter(
+        cohort_teams__cohort__programme=programme,
+        cohort_teams__cohort__phase=CohortPhase.PHASE_1,
+        cohort_teams__phase2=True,
+    ).order_by("reference")
 
 
 def cohort_list() -> QuerySet[Cohort]:

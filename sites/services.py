@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.audit import audit_record
 from accounts.enums import Role
@@ -37,7 +38,7 @@ from sites.enums import (
 )
 from sites.explain import explain
 from sites.models import Allocation, AllocationRun, Cohort, CohortTeam, ForbiddenPair, Preference, Site
-from sites.selectors import allocation_input, selected_applications, team_scores
+from sites.selectors import allocation_input, phase2_applications, selected_applications, team_scores
 
 logger = logging.getLogger(__name__)
 
@@ -168,14 +169,25 @@ def cohort_build(
     answer_deadline: datetime,
     by: User,
 ) -> Cohort:
-    """A cohort for one programme phase, with a team for each selected application
-    and its score from the ranking (sites.selectors.team_scores)."""
+    """A cohort for one programme phase, with its score from the ranking
+    (sites.selectors.team_scores) for each team. Phase 1 takes every selected
+    application; Phase 2 takes the teams marked for Phase 2 in the Phase 1 cohort."""
     _check_deadlines(preference_deadline=preference_deadline, answer_deadline=answer_deadline)
     if Cohort.objects.filter(programme=programme, phase=phase).exists():
         raise SitesError(_("This programme already has a cohort for this phase."))
-    applications = list(selected_applications(programme=programme))
-    if not applications:
-        raise SitesError(_("This programme has no selected application yet: there is no team to place."))
+    if phase == CohortPhase.PHASE_2:
+        applications = list(phase2_applications(programme=programme))
+        if not applications:
+            raise SitesError(
+                _(
+                    "No team of this programme's Phase 1 cohort is marked for Phase 2 yet: "
+                    "mark them on that cohort's Phase 2 page first."
+                )
+            )
+    else:
+        applications = list(selected_applications(programme=programme))
+        if not applications:
+            raise SitesError(_("This programme has no selected application yet: there is no team to place."))
     cohort = Cohort.objects.create(
         programme=programme,
         phase=phase,
@@ -525,7 +537,11 @@ def cohort_confirm(*, cohort: Cohort, by: User) -> int:
     pending = cohort.allocations.filter(status__in=[AllocationStatus.PROPOSED, AllocationStatus.OFFERED]).count()
     if pending:
         raise SitesError(
-            _("%(count)d allocations still await approval or an answer: settle them before confirming the cohort.")
+            ngettext(
+                "%(count)d allocation still awaits approval or an answer: settle it before confirming the cohort.",
+                "%(count)d allocations still await approval or an answer: settle them before confirming the cohort.",
+                pending,
+            )
             % {"count": pending}
         )
     if cohort.runs.filter(state__in=[RunState.QUEUED, RunState.RUNNING]).exists():

@@ -16,11 +16,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from sites import selectors, services
-from sites.enums import AllocationStatus, CohortState, RunState, SiteKind, SitesError
+from sites.enums import TAKEN_STATUSES, AllocationStatus, CohortState, RunState, SiteKind, SitesError
 from sites.forms import (
     AnswerForm,
     CohortBuildForm,
@@ -97,9 +98,11 @@ def directory(request: HttpRequest) -> HttpResponse:
 def site_detail(request: HttpRequest, slug: str) -> HttpResponse:
     site = selectors.site_get_public(slug=slug)
     if site is None:
-        if not request.user.has_perm("sites.manage_registry"):
-            raise Http404
+        # An inactive site is hidden from the public, not from staff nor from its own
+        # managers, whose workspace links here.
         site = get_object_or_404(Site.objects.select_related("nation"), slug=slug)
+        if not (request.user.has_perm("sites.manage_registry") or is_manager_of_site(request.user, site)):
+            raise Http404
     return render(
         request,
         "sites/site_detail.html",
@@ -368,7 +371,15 @@ def preferences(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "sites/preferences.html",
-        {"team": team, "form": form, "open": team.cohort.preferences_open(), "current": current},
+        {
+            "team": team,
+            "form": form,
+            "open": team.cohort.preferences_open(),
+            "current": current,
+            # Where the team goes, once a site has accepted it (offers and proposals stay
+            # between DIANA and the sites until they are answered).
+            "place": team.allocations.filter(status__in=TAKEN_STATUSES).select_related("site").first(),
+        },
         status=status,
     )
 
@@ -391,7 +402,12 @@ def cohort_build(request: HttpRequest) -> HttpResponse:
         except SitesError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Cohort built from the selected applications."))
+            count = cohort.teams.count()
+            messages.success(
+                request,
+                ngettext("Cohort built with %(count)d team.", "Cohort built with %(count)d teams.", count)
+                % {"count": count},
+            )
             return redirect(cohort.get_absolute_url())
     return render(request, "sites/cohort_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -462,7 +478,15 @@ def cohort_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except SitesError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Cohort confirmed with %(count)d newly confirmed teams.") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "Cohort confirmed with %(count)d newly confirmed team.",
+                "Cohort confirmed with %(count)d newly confirmed teams.",
+                count,
+            )
+            % {"count": count},
+        )
     return redirect(cohort.get_absolute_url())
 
 
@@ -557,9 +581,22 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def run_approve(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(AllocationRun, pk=pk)
     try:
-        services.allocation_run_approve(run=run, by=_actor(request))
+        run = services.allocation_run_approve(run=run, by=_actor(request))
     except SitesError as error:
         messages.error(request, str(error))
         return redirect(run.get_absolute_url())
-    messages.success(request, _("Allocation approved: the offers are on their way to the site managers."))
+    offers = run.allocations.filter(status=AllocationStatus.OFFERED).count()
+    if offers:
+        messages.success(
+            request,
+            ngettext(
+                "Allocation approved: %(count)d offer is on its way to the site managers.",
+                "Allocation approved: %(count)d offers are on their way to the site managers.",
+                offers,
+            )
+            % {"count": offers},
+        )
+    else:
+        # A re-run with every team already placed or awaiting an answer proposes nothing.
+        messages.success(request, _("Allocation approved. It placed no team, so no offer was sent."))
     return redirect("sites:cohort_detail", pk=run.cohort_id)

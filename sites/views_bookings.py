@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sites import bookings, permissions_bookings  # noqa: F401 - registers the booking rules
 from sites import selectors_bookings as selectors
-from sites.enums import BookingStatus, CohortState, SitesError
+from sites.enums import BookingStatus, CohortPhase, CohortState, SitesError
 from sites.forms_bookings import BookingFilterForm, BookingRequestForm, DeclineForm
 from sites.models import Booking, Cohort
 from sites.views import _actor, _requires, _signed_in
@@ -72,8 +72,8 @@ def booking_request(request: HttpRequest, team: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Your request to %(centre)s for %(first)s to %(last)s is sent to its managers.")
-                    % {"centre": booking.centre.name, "first": booking.first_week, "last": booking.last_week},
+                    _("Your request to %(centre)s for %(weeks)s is sent to its managers.")
+                    % {"centre": booking.centre.name, "weeks": booking.weeks_text},
                 )
                 return redirect("sites:booking_list")
         else:
@@ -204,7 +204,9 @@ def booking_staff(request: HttpRequest) -> HttpResponse:
 @phase2_required
 @require_GET
 def phase2(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
+    # Only a Phase 1 cohort has Phase 2 teams to choose: for a Phase 2 cohort the page's
+    # "Phase 1" funding line would count Phase 2 teams.
+    cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk, phase=CohortPhase.PHASE_1)
     return render(
         request,
         "sites/phase2_teams.html",

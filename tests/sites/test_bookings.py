@@ -1,5 +1,6 @@
 """Test-centre bookings: the rules of a request, the answers, weekly capacity and cancelling."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -85,6 +86,10 @@ def test_request_covers_the_weeks_of_the_days_given_and_tells_the_centres_manage
         (f"booking-request:{booking.pk}:{world['manager'].pk}", world["manager"].pk),
         (f"booking-request:{booking.pk}:{second_manager.pk}", second_manager.pk),
     }
+    message = Message.objects.filter(kind="booking-request").first()
+    weeks = f"weeks {bookings.week_label(monday)} to {bookings.week_label(monday + timedelta(days=7))}"
+    assert message.subject.endswith(f", {weeks}")
+    assert f"for test time in {weeks} ({monday.isoformat()} to " in message.body_text
 
 
 @pytest.mark.parametrize(
@@ -169,7 +174,8 @@ def test_request_with_the_last_day_first_or_no_purpose_is_refused(world):
 def test_request_overlapping_a_live_booking_of_the_team_at_that_centre_is_refused(world):
     request(world, first=next_monday(2), last=next_monday(3))
 
-    with pytest.raises(SitesError, match="already has a booking"):
+    weeks = f"weeks {bookings.week_label(next_monday(2))} to {bookings.week_label(next_monday(3))}"
+    with pytest.raises(SitesError, match=re.escape(f"already has a booking at {world['centre'].name} in {weeks}.")):
         request(world, first=next_monday(3))
     # Another centre, or the week after, is fine.
     assert request(world, centre=make_site(), first=next_monday(3)).status == BookingStatus.REQUESTED
@@ -194,7 +200,10 @@ def test_approve_records_the_answer_and_tells_the_team_and_the_programme_manager
     recipients = dict(Message.objects.filter(kind="booking-answer").values_list("key", "recipient_id"))
     expected = [world["member"], colleague, programme_manager, world["cohort"].created_by]
     assert recipients == {f"booking-answer:{booking.pk}:{user.pk}": user.pk for user in expected}
-    assert "approved your test slot" in Message.objects.get(recipient=world["member"], kind="booking-answer").subject
+    # The programme managers get it too: the subject names the team, and is nobody's "your" slot.
+    organisation, week = world["team"].application.organisation.name, booking.first_week
+    subjects = set(Message.objects.filter(kind="booking-answer").values_list("subject", flat=True))
+    assert subjects == {f"{world['centre'].name} approved the test slot of {organisation}, week {week}"}
 
 
 def test_only_a_manager_of_the_centre_answers(world):
@@ -294,7 +303,7 @@ def test_cancelling_is_for_the_team_only_and_not_twice(world):
     with pytest.raises(SitesError, match="Only a member"):
         bookings.booking_cancel(booking=booking, by=world["manager"])
     bookings.booking_cancel(booking=booking, by=world["member"])
-    with pytest.raises(TransitionError, match="Cannot move from cancelled to cancelled"):
+    with pytest.raises(TransitionError, match="This is already cancelled: nothing changed"):
         bookings.booking_cancel(booking=booking, by=world["member"])
 
 

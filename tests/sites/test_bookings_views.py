@@ -74,6 +74,17 @@ def test_member_requests_test_time_through_the_form(world):
     assert "Cancel the booking at Oulu Arctic Test Range (demo)" in listing
 
 
+def test_request_form_speaks_french_down_to_its_help_texts(world):
+    page = (
+        signed_in(world["member"])
+        .get(reverse("sites:booking_request", args=[world["team"].pk]), HTTP_ACCEPT_LANGUAGE="fr")
+        .content.decode()
+    )
+
+    assert "La réservation se termine le dimanche de la semaine de ce jour (au plus 4 semaines en tout)." in page
+    assert "The booking ends on the Sunday" not in page
+
+
 def test_request_breaking_a_rule_shows_the_reason_with_409(world):
     response = signed_in(world["member"]).post(
         reverse("sites:booking_request", args=[world["team"].pk]),
@@ -87,6 +98,26 @@ def test_request_breaking_a_rule_shows_the_reason_with_409(world):
 
     assert response.status_code == 409
     assert "A booking covers at most 4 weeks; these dates span 6." in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("first_day", "last_day", "message"),
+    [
+        # The calendar's last week has no Sunday to end on: this once raised OverflowError (500).
+        ("9999-12-31", "9999-12-31", "Book at most 26 weeks ahead."),
+        ("next", "9999-12-31", "A booking covers at most 4 weeks; these dates span"),
+    ],
+)
+def test_request_with_dates_at_the_end_of_the_calendar_is_refused_with_409(world, first_day, last_day, message):
+    first_day = next_monday(1).isoformat() if first_day == "next" else first_day
+    response = signed_in(world["member"]).post(
+        reverse("sites:booking_request", args=[world["team"].pk]),
+        {"centre": world["centre"].pk, "first_day": first_day, "last_day": last_day, "purpose": "Long trial."},
+    )
+
+    assert response.status_code == 409
+    assert message in response.content.decode()
     assert not Booking.objects.exists()
 
 
@@ -143,12 +174,17 @@ def test_manager_approves_a_request_from_the_inbox(world):
 
     assert [b.pk for b in inbox.context["pending"]] == [booking.pk]
     assert page.status_code == 200
+    assert f"Test time at Oulu Arctic Test Range (demo), week {booking.first_week}." in page.content.decode()
     assert page.context["weeks"] == [
         {"label": bookings.week_label(next_monday(2)), "monday": next_monday(2), "taken": 0}
     ]
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == BookingStatus.APPROVED
+    # Sent again (a second click, a stale tab): said plainly, nothing changes.
+    again = client.post(reverse("sites:booking_approve", args=[booking.pk]))
+    assert again.status_code == 409
+    assert "This is already approved: nothing changed." in again.content.decode()
 
 
 def test_approving_into_a_full_week_answers_409_with_the_week(world):

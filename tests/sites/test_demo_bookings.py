@@ -124,3 +124,13 @@ def test_the_full_demo_gives_site_manager_a_booking_request_and_phase1_totals_on
     funding = cohort_funding(cohort=centre.bookings.first().team.cohort)
     assert funding.phase2_teams == 0
     assert funding.phase1_teams > 0
+
+    # Each team tests something of its own technology at a centre that works in it (a
+    # haemostatic-dressing team once came to fly a drone swarm at the Estonian Military Academy).
+    for booking in Booking.objects.select_related("team__application__challenge", "centre"):
+        team_areas = set(booking.team.application.challenge.technology_areas.values_list("slug", flat=True))
+        shared = team_areas & set(booking.centre.areas.values_list("slug", flat=True))
+        fitting = {purpose for slug in shared for purpose in demo_bookings.PURPOSES.get(slug, ())}
+        assert booking.purpose in (fitting or {demo_bookings.GENERAL_PURPOSE}), (booking.centre.name, team_areas)
+        if booking.centre == centre:
+            assert shared, booking.team.application.challenge.title

@@ -1,6 +1,7 @@
 """Phase 2: the programme manager marks teams of a running cohort, and the funding per phase."""
 
 import pytest
+from django.test import Client
 
 from accounts.enums import Role
 from accounts.models import AuditEvent
@@ -88,3 +89,16 @@ def test_funding_follows_the_programmes_grants(manager):
     funding = cohort_funding(cohort=cohort)
 
     assert (funding.phase1_total, funding.phase2_total) == (120_000, 250_000)
+
+
+def test_a_phase2_cohort_has_no_phase2_page_nor_link(manager):
+    phase1, phase2 = make_cohort(), make_cohort()
+    phase2.phase = CohortPhase.PHASE_2
+    phase2.save()
+    client = Client()
+    client.force_login(manager)
+
+    assert client.get(f"/sites/cohorts/{phase1.pk}/phase2/").status_code == 200
+    assert client.get(f"/sites/cohorts/{phase2.pk}/phase2/").status_code == 404
+    assert f"/sites/cohorts/{phase1.pk}/phase2/" in client.get(f"/sites/cohorts/{phase1.pk}/").content.decode()
+    assert "/phase2/" not in client.get(f"/sites/cohorts/{phase2.pk}/").content.decode()

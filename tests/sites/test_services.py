@@ -12,7 +12,7 @@ from accounts.models import AuditEvent
 from applications.enums import ApplicationStatus
 from notifications.models import Message
 from sites import services
-from sites.enums import AllocationStatus, CohortState, RunState, SitesError, TransitionError
+from sites.enums import AllocationStatus, CohortPhase, CohortState, RunState, SitesError, TransitionError
 from sites.models import Allocation, AllocationRun, Cohort, CohortTeam, ForbiddenPair
 from sites.tasks import run_allocation
 from tests.applications.factories import ApplicationFactory, ChallengeFactory, ProgrammeFactory
@@ -94,6 +94,41 @@ def test_cohort_build_takes_each_team_score_from_the_reviews_ranking(manager):
 
     scores = dict(CohortTeam.objects.filter(cohort=cohort).values_list("application_id", "score"))
     assert scores == {first.pk: Decimal("87.50"), second.pk: Decimal("50.00"), unreviewed.pk: None}
+
+
+def test_phase2_cohort_takes_only_the_teams_marked_for_phase2(manager):
+    phase1 = CohortFactory(state=CohortState.CONFIRMED)
+    marked, other = (CohortTeamFactory(cohort=phase1) for _ in range(2))
+    CohortTeam.objects.filter(pk=marked.pk).update(phase2=True)
+    now = timezone.now()
+
+    cohort = services.cohort_build(
+        programme=phase1.programme,
+        phase=CohortPhase.PHASE_2,
+        preference_deadline=now + timedelta(days=7),
+        answer_deadline=now + timedelta(days=21),
+        by=manager,
+    )
+
+    # Both applications are selected; only the team marked for Phase 2 goes on.
+    assert list(cohort.teams.values_list("application_id", flat=True)) == [marked.application_id]
+    assert other.application.status == ApplicationStatus.SELECTED
+
+
+def test_phase2_cohort_is_refused_before_any_team_is_marked(manager):
+    phase1 = CohortFactory(state=CohortState.CONFIRMED)
+    CohortTeamFactory(cohort=phase1)
+    now = timezone.now()
+
+    with pytest.raises(SitesError, match="marked for Phase 2 yet"):
+        services.cohort_build(
+            programme=phase1.programme,
+            phase=CohortPhase.PHASE_2,
+            preference_deadline=now + timedelta(days=7),
+            answer_deadline=now + timedelta(days=21),
+            by=manager,
+        )
+    assert not Cohort.objects.filter(phase=CohortPhase.PHASE_2).exists()
 
 
 def test_cohort_build_refuses_a_second_cohort_for_the_same_phase(manager):
@@ -361,7 +396,7 @@ def test_cohort_confirm_waits_for_answers_then_confirms_every_accepted_one(manag
     pending = AllocationFactory(site=site, team__cohort=cohort)
     services.allocation_accept(allocation=accepted, by=site_manager)
 
-    with pytest.raises(SitesError, match="1 allocations still await"):
+    with pytest.raises(SitesError, match="1 allocation still awaits"):
         services.cohort_confirm(cohort=cohort, by=manager)
     services.allocation_decline(allocation=pending, by=site_manager, reason="Full programme.")
     assert services.cohort_confirm(cohort=cohort, by=manager) == 1

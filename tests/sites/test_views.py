@@ -88,6 +88,19 @@ def test_staff_add_edit_and_deactivate_a_site():
     assert actions == ["site.create", "site.update", "site.deactivate"]
 
 
+def test_registry_form_names_each_possible_manager_by_address_and_name():
+    client = signed_in(Role.PROGRAMME_MANAGER)
+    # Two people of the same name: only their addresses tell them apart.
+    first = make_user(Role.INNOVATOR, email="jonas.jensen@quorova.example", full_name="Jonas Jensen")
+    second = make_user(Role.INNOVATOR, email="jonas.jensen@stenexa.example", full_name="Jonas Jensen")
+    site = SiteFactory(managers=[first])
+
+    page = client.get(f"/sites/staff/{site.slug}/edit/").content.decode()
+
+    assert f'<option value="{first.pk}" selected>jonas.jensen@quorova.example (Jonas Jensen)</option>' in page
+    assert f'<option value="{second.pk}">jonas.jensen@stenexa.example (Jonas Jensen)</option>' in page
+
+
 def test_site_manager_edits_only_description_and_capacity_of_their_site():
     client = signed_in(Role.SITE_MANAGER)
     site = SiteFactory(slug="mine", name="Mine", capacity=3, managers=[client.user])
@@ -115,6 +128,43 @@ def test_offer_page_shows_a_summary_without_reviewer_names_and_answers_by_form()
     offer.refresh_from_db()
     assert offer.status == AllocationStatus.DECLINED
     assert client.post(f"/sites/offers/{offer.pk}/accept/", {"reason": ""}).status_code == 409
+
+
+def test_workspace_lists_answered_offers_with_their_answer_not_the_deadline():
+    client = signed_in(Role.SITE_MANAGER)
+    site = SiteFactory(managers=[client.user])
+    pending = AllocationFactory(site=site)
+    answered_at = timezone.now().replace(year=2026, month=3, day=2, hour=9, minute=30)
+    AllocationFactory(
+        site=site,
+        team__cohort=pending.cohort,
+        status=AllocationStatus.DECLINED,
+        answered_at=answered_at,
+        reason="Our labs are booked for the whole cohort.",
+    )
+
+    response = client.get("/sites/workspace/")
+
+    tables = response.content.decode().split('data-testid="offers-answered"')
+    deadline = f"{timezone.localtime(pending.cohort.answer_deadline):%-d %B %Y, %H:%M} UTC"
+    assert deadline in tables[0]  # pending: answer by the deadline
+    assert "2 March 2026, 09:30 UTC" in tables[1]
+    assert "Our labs are booked for the whole cohort." in tables[1]
+    assert deadline not in tables[1]
+
+
+def test_team_sees_its_place_once_a_site_has_accepted_it_and_not_before():
+    client = signed_in(Role.INNOVATOR)
+    offer = AllocationFactory(site=SiteFactory(name="MassChallenge", city="Boston"))
+    offer.team.application.organisation.memberships.create(user=client.user, role="member")
+    url = f"/sites/preferences/{offer.team.pk}/"
+
+    offered = client.get(url).content.decode()
+    Allocation.objects.filter(pk=offer.pk).update(status=AllocationStatus.ACCEPTED)
+    accepted = client.get(url).content.decode()
+
+    assert 'data-testid="team-place"' not in offered  # an offer is between DIANA and the site
+    assert "Your Phase 1 place: MassChallenge, Boston (accepted)." in accepted
 
 
 def test_team_member_ranks_sites_through_the_form():
@@ -150,6 +200,7 @@ def test_cohort_build_form_and_no_ranking_notice():
     cohort = Cohort.objects.get(programme=programme)
     assert response.status_code == 302
     page = client.get(f"/sites/cohorts/{cohort.pk}/").content.decode()
+    assert "Cohort built with 1 team." in page
     assert 'data-testid="no-ranking"' in page
 
 
@@ -174,7 +225,9 @@ def test_run_progress_approve_and_result_page():
     assert 'data-testid="total-cost"' in page
     assert "Every site open to it is full" in page
 
-    assert client.post(f"/sites/runs/{run.pk}/approve/").status_code == 302
+    approved = client.post(f"/sites/runs/{run.pk}/approve/", follow=True)
+    assert approved.redirect_chain == [(f"/sites/cohorts/{cohort.pk}/", 302)]
+    assert "Allocation approved: 1 offer is on its way to the site managers." in approved.content.decode()
     run.refresh_from_db()
     assert run.state == RunState.APPROVED
     assert Allocation.objects.get(cohort=cohort).status == AllocationStatus.OFFERED
@@ -190,3 +243,41 @@ def test_site_page_offers_the_manager_edit_only_to_the_sites_own_managers():
     assert edit_link in manager.get("/sites/mine/").content.decode()
     assert edit_link not in signed_in(Role.SITE_MANAGER).get("/sites/mine/").content.decode()
     assert edit_link not in signed_in(Role.ADMIN).get("/sites/mine/").content.decode()
+
+
+def test_an_inactive_site_is_hidden_from_the_public_but_not_from_its_own_managers():
+    manager = signed_in(Role.SITE_MANAGER)
+    SiteFactory(slug="closed", name="Closed Lab", is_active=False, managers=[manager.user])
+
+    assert 'href="/sites/closed/"' in manager.get("/sites/workspace/").content.decode()
+    page = manager.get("/sites/closed/")
+    assert page.status_code == 200
+    assert "This site is inactive" in page.content.decode()
+    assert signed_in(Role.SITE_MANAGER).get("/sites/closed/").status_code == 404
+    assert Client().get("/sites/closed/").status_code == 404
+
+
+def test_approving_a_run_that_placed_nobody_says_no_offer_was_sent():
+    client = signed_in(Role.PROGRAMME_MANAGER)
+    # Every team already holds its place: a re-run has nobody to place.
+    held = AllocationFactory(team__cohort__state="allocating", status=AllocationStatus.ACCEPTED)
+    run = AllocationRun.objects.create(cohort=held.cohort, created_by=client.user, state=RunState.DONE, progress=1)
+
+    response = client.post(f"/sites/runs/{run.pk}/approve/", follow=True)
+
+    page = response.content.decode()
+    assert "Allocation approved. It placed no team, so no offer was sent." in page
+    assert "on its way" not in page
+
+
+def test_programme_manager_reaches_an_accelerator_sites_roster_from_its_page():
+    site, centre = SiteFactory(slug="hub"), SiteFactory(slug="range", kind="test_centre")
+    roster_link = 'href="/sites/hub/roster/"'
+
+    page = signed_in(Role.PROGRAMME_MANAGER).get("/sites/hub/").content.decode()
+
+    assert roster_link in page
+    assert signed_in(Role.PROGRAMME_MANAGER).get(f"/sites/{site.slug}/roster/").status_code == 200
+    assert "/roster/" not in signed_in(Role.PROGRAMME_MANAGER).get(f"/sites/{centre.slug}/").content.decode()
+    assert roster_link not in signed_in(Role.SITE_MANAGER).get("/sites/hub/").content.decode()
+    assert roster_link not in Client().get("/sites/hub/").content.decode()
