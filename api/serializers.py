@@ -60,7 +60,7 @@ class ProgrammeDetailSerializer(ProgrammeSerializer):
 
     @extend_schema_field(CohortSerializer(many=True))
     def get_cohorts(self, programme) -> list:
-        return CohortSerializer(cohort_list_for_api(programme=programme), many=True).data
+        return list(CohortSerializer(cohort_list_for_api(programme=programme), many=True).data)
 
 
 class ChallengeSerializer(serializers.Serializer):
