@@ -489,6 +489,51 @@ def allocation_decline(*, allocation: Allocation, by: User, reason: str) -> Allo
     return allocation
 
 
+@transaction.atomic
+def allocation_withdraw(*, allocation: Allocation, by: User) -> Allocation:
+    """The programme manager withdraws an offer left unanswered past the answer deadline.
+
+    DESIGN §5 has no state for a lapsed offer, so it moves offered -> declined, as if the
+    site had declined it, with the programme manager as the one who answered and a reason
+    saying so. As with any decline, the pair is forbidden and the team goes back into the
+    next run (accepted teams keep their places); the site's managers are told."""
+    allocation = (
+        Allocation.objects.select_for_update(of=("self",)).select_related("cohort", "site").get(pk=allocation.pk)
+    )
+    ensure_transition(allocation.status, AllocationStatus.DECLINED)
+    if timezone.now() < allocation.cohort.answer_deadline:
+        raise SitesError(
+            _("The site may still answer this offer until the answer deadline: withdraw it only after that.")
+        )
+    before = allocation.status
+    allocation.status, allocation.answered_by, allocation.answered_at = (
+        AllocationStatus.DECLINED,
+        by,
+        timezone.now(),
+    )
+    allocation.reason = str(_("No answer before the answer deadline: withdrawn by the programme manager."))
+    allocation.save(update_fields=["status", "answered_by", "answered_at", "reason", "updated_at"])
+    ForbiddenPair.objects.get_or_create(
+        team_id=allocation.team_id,
+        site_id=allocation.site_id,
+        defaults={"cohort_id": allocation.cohort_id, "allocation": allocation},
+    )
+    audit_record(
+        by=by,
+        action="allocation.withdraw",
+        target=allocation,
+        before={"status": before},
+        after={"status": AllocationStatus.DECLINED},
+        reason=allocation.reason,
+    )
+    messages.send_withdrawal(allocation=allocation)
+    if not Allocation.objects.filter(
+        cohort_id=allocation.cohort_id, site_id=allocation.site_id, status=AllocationStatus.OFFERED
+    ).exists():
+        messages.cancel_offer_reminders(cohort_id=allocation.cohort_id, site_id=allocation.site_id)
+    return allocation
+
+
 def _answer(allocation: Allocation, status: AllocationStatus, *, by: User, reason: str) -> Allocation:
     before = allocation.status
     allocation.status, allocation.answered_by, allocation.answered_at = status, by, timezone.now()

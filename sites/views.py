@@ -503,6 +503,19 @@ def allocation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("sites:cohort_detail", pk=allocation.cohort_id)
 
 
+@cohort_staff_required
+@require_POST
+def allocation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    allocation = get_object_or_404(Allocation, pk=pk)
+    try:
+        services.allocation_withdraw(allocation=allocation, by=_actor(request))
+    except SitesError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Offer withdrawn: the team goes back into the next allocation run."))
+    return redirect("sites:cohort_detail", pk=allocation.cohort_id)
+
+
 def _run_context(run: AllocationRun) -> dict[str, Any]:
     """The explained result, with the rows the page needs looked up in two queries."""
     result = run.result or {}

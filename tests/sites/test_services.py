@@ -451,3 +451,30 @@ def test_a_run_no_worker_finished_is_given_up_after_fifteen_minutes(manager):
 def test_the_task_logs_a_missing_run(caplog):
     assert run_allocation(run_id=987654) is None
     assert "allocation run 987654 not found" in caplog.text
+
+
+def test_an_offer_unanswered_past_the_deadline_is_withdrawn_by_the_programme_manager(manager):
+    site_manager = make_user(Role.SITE_MANAGER)
+    cohort = CohortFactory(state=CohortState.ALLOCATING)
+    site = SiteFactory(managers=[site_manager])
+    accepted = AllocationFactory(site=site, team__cohort=cohort)
+    silent = AllocationFactory(site=site, team__cohort=cohort)
+    services.allocation_accept(allocation=accepted, by=site_manager)
+
+    with pytest.raises(SitesError, match="until the answer deadline"):
+        services.allocation_withdraw(allocation=silent, by=manager)
+    with time_machine.travel(cohort.answer_deadline, tick=False):
+        services.allocation_withdraw(allocation=silent, by=manager)
+        with pytest.raises(TransitionError):
+            services.allocation_withdraw(allocation=accepted, by=manager)
+
+    silent.refresh_from_db()
+    assert (silent.status, silent.answered_by) == (AllocationStatus.DECLINED, manager)
+    assert "No answer before the answer deadline" in silent.reason
+    assert list(ForbiddenPair.objects.values_list("team_id", "site_id")) == [(silent.team_id, silent.site_id)]
+    assert AuditEvent.objects.filter(action="allocation.withdraw", actor=manager).count() == 1
+    told = Message.objects.get(kind="allocation-withdrawn")
+    assert told.recipient_id == site_manager.pk
+    assert silent.team.application.organisation.name in told.subject
+    # The team counts as unplaced for the next run; the accepted team keeps its place.
+    assert services.cohort_confirm(cohort=cohort, by=manager) == 1

@@ -281,3 +281,21 @@ def test_programme_manager_reaches_an_accelerator_sites_roster_from_its_page():
     assert "/roster/" not in signed_in(Role.PROGRAMME_MANAGER).get(f"/sites/{centre.slug}/").content.decode()
     assert roster_link not in signed_in(Role.SITE_MANAGER).get("/sites/hub/").content.decode()
     assert roster_link not in Client().get("/sites/hub/").content.decode()
+
+
+def test_programme_manager_withdraws_an_offer_left_unanswered_after_the_deadline():
+    client = signed_in(Role.PROGRAMME_MANAGER)
+    offer = AllocationFactory(team__cohort__state="allocating")
+    page = f"/sites/cohorts/{offer.cohort_id}/"
+    withdraw = f"/sites/allocations/{offer.pk}/withdraw/"
+    assert withdraw not in client.get(page).content.decode()
+
+    offer.cohort.answer_deadline = timezone.now() - timedelta(minutes=1)
+    offer.cohort.preference_deadline = timezone.now() - timedelta(days=1)
+    offer.cohort.save()
+    assert withdraw in client.get(page).content.decode()
+    response = client.post(withdraw, follow=True)
+
+    offer.refresh_from_db()
+    assert offer.status == AllocationStatus.DECLINED
+    assert "Offer withdrawn" in response.content.decode()
