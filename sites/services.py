@@ -38,7 +38,13 @@ from sites.enums import (
 )
 from sites.explain import explain
 from sites.models import Allocation, AllocationRun, Cohort, CohortTeam, ForbiddenPair, Preference, Site
-from sites.selectors import allocation_input, phase2_applications, selected_applications, team_scores
+from sites.selectors import (
+    allocation_input,
+    phase2_applications,
+    selected_applications,
+    site_most_seats_taken,
+    team_scores,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +55,10 @@ class DeadlinePassed(SitesError):
 
 class SiteFull(SitesError):
     pass
+
+
+class CapacityBelowTaken(SitesError):
+    """A site's capacity would fall below the seats already taken in a cohort."""
 
 
 # --- The registry --------------------------------------------------------------------------
@@ -122,6 +132,19 @@ def _update(
         raise TypeError(f"not editable here: {sorted(unknown)}")
     if "capacity" in fields and fields["capacity"] < 0:
         raise SitesError(_("Capacity cannot be negative."))
+    if "capacity" in fields and fields["capacity"] < site.capacity and site.kind == SiteKind.ACCELERATOR:
+        taken, cohort = site_most_seats_taken(site=site, today=timezone.now().date())
+        if fields["capacity"] < taken and cohort is not None:
+            raise CapacityBelowTaken(
+                ngettext(
+                    "%(taken)d seat is already taken at this site in %(cohort)s: "
+                    "the capacity cannot go below %(taken)d.",
+                    "%(taken)d seats are already taken at this site in %(cohort)s: "
+                    "the capacity cannot go below %(taken)d.",
+                    taken,
+                )
+                % {"taken": taken, "cohort": cohort.name}
+            )
     changed = [name for name, value in fields.items() if getattr(site, name) != value]
     before = _snapshot(site, changed)
     for name in changed:

@@ -148,6 +148,8 @@ def staff_site_create(request: HttpRequest) -> HttpResponse:
                 managers=form.cleaned_data["managers"],
                 **_site_form_fields(form),
             )
+        except services.CapacityBelowTaken as error:
+            form.add_error("capacity", str(error))
         except SitesError as error:
             form.add_error(None, str(error))
         else:
@@ -225,6 +227,8 @@ def manager_site_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.site_update_by_manager(site=site, by=_actor(request), **form.cleaned_data)
+        except services.CapacityBelowTaken as error:
+            form.add_error("capacity", str(error))
         except SitesError as error:
             form.add_error(None, str(error))
         else:

@@ -478,3 +478,29 @@ def test_an_offer_unanswered_past_the_deadline_is_withdrawn_by_the_programme_man
     assert silent.team.application.organisation.name in told.subject
     # The team counts as unplaced for the next run; the accepted team keeps its place.
     assert services.cohort_confirm(cohort=cohort, by=manager) == 1
+
+
+def test_capacity_cannot_go_below_the_seats_taken_in_a_running_cohort(manager):
+    site_manager = make_user(Role.SITE_MANAGER)
+    site = SiteFactory(capacity=4, managers=[site_manager])
+    cohort = CohortFactory(state=CohortState.ALLOCATING, name="Cohort 2026")
+    for _ in range(3):
+        services.allocation_accept(allocation=AllocationFactory(site=site, team__cohort=cohort), by=site_manager)
+    AllocationFactory(site=site, team__cohort=cohort)  # an offer still unanswered takes no seat
+
+    with pytest.raises(services.CapacityBelowTaken, match="3 seats are already taken at this site in Cohort 2026"):
+        services.site_update_by_manager(site=site, by=site_manager, description="", capacity=2)
+    with pytest.raises(services.CapacityBelowTaken, match="cannot go below 3"):
+        services.site_update(site=site, by=manager, capacity=0)
+    site.refresh_from_db()
+    assert site.capacity == 4
+
+    services.site_update_by_manager(site=site, by=site_manager, description="", capacity=3)
+    site.refresh_from_db()
+    assert site.capacity == 3
+    # A cohort that ran more than a year ago holds no seat any more.
+    cohort.state = CohortState.CONFIRMED
+    cohort.save()
+    cohort.programme.cohort_starts_on = timezone.now().date() - timedelta(days=400)
+    cohort.programme.save()
+    services.site_update_by_manager(site=site, by=site_manager, description="", capacity=0)

@@ -299,3 +299,18 @@ def test_programme_manager_withdraws_an_offer_left_unanswered_after_the_deadline
     offer.refresh_from_db()
     assert offer.status == AllocationStatus.DECLINED
     assert "Offer withdrawn" in response.content.decode()
+
+
+def test_site_manager_is_told_how_many_seats_are_taken_when_lowering_capacity_below_them():
+    client = signed_in(Role.SITE_MANAGER)
+    site = SiteFactory(slug="mine", capacity=4, managers=[client.user])
+    cohort = CohortFactory(state="allocating", name="Cohort 2026")
+    for _ in range(4):
+        AllocationFactory(site=site, team__cohort=cohort, status=AllocationStatus.ACCEPTED)
+
+    response = client.post("/sites/mine/manage/", {"description": "", "capacity": "0"})
+
+    assert response.status_code == 400
+    assert "4 seats are already taken at this site in Cohort 2026" in response.content.decode()
+    site.refresh_from_db()
+    assert site.capacity == 4
