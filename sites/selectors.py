@@ -241,6 +241,12 @@ def allocation_input(*, cohort: Cohort) -> AllocationInput:
     )
 
 
+def cohort_unplaced_count(*, cohort: Cohort) -> int:
+    """The teams of `cohort` without a held seat: those a run would try to place."""
+    held = Allocation.objects.filter(cohort=cohort, status__in=HELD_STATUSES).values("team_id")
+    return cohort.teams.exclude(pk__in=held).count()
+
+
 # --- Site managers ---------------------------------------------------------------------------
 
 

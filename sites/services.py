@@ -40,6 +40,7 @@ from sites.explain import explain
 from sites.models import Allocation, AllocationRun, Cohort, CohortTeam, ForbiddenPair, Preference, Site
 from sites.selectors import (
     allocation_input,
+    cohort_unplaced_count,
     phase2_applications,
     selected_applications,
     site_most_seats_taken,
@@ -311,6 +312,10 @@ def allocation_run_start(*, cohort: Cohort, by: User) -> AllocationRun:
     _fail_stale_runs(cohort)
     if cohort.runs.filter(state__in=[RunState.QUEUED, RunState.RUNNING]).exists():
         raise SitesError(_("An allocation run is already in progress for this cohort."))
+    if not cohort_unplaced_count(cohort=cohort):
+        raise SitesError(
+            _("Every team of this cohort holds a place (offered, accepted or confirmed): a run would place nobody.")
+        )
     if cohort.state == CohortState.PREFERENCES:
         ensure_cohort_transition(cohort.state, CohortState.ALLOCATING)
         cohort.state = CohortState.ALLOCATING

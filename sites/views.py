@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from sites import selectors, services
-from sites.enums import TAKEN_STATUSES, AllocationStatus, CohortState, RunState, SiteKind, SitesError
+from sites.enums import HELD_STATUSES, TAKEN_STATUSES, AllocationStatus, CohortState, RunState, SiteKind, SitesError
 from sites.forms import (
     AnswerForm,
     CohortBuildForm,
@@ -440,6 +440,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unscored": sum(1 for team in teams if team.score is None),
             "now": timezone.now(),
             "can_run": cohort.state != CohortState.CONFIRMED and timezone.now() >= cohort.preference_deadline,
+            # Nobody left for a run to place (sites.services.allocation_run_start refuses it too).
+            "all_placed": all(team.pk in live and live[team.pk].status in HELD_STATUSES for team in teams),
         },
     )
 

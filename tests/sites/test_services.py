@@ -199,7 +199,7 @@ def test_run_refused_before_the_preference_deadline(manager):
 
 
 def test_run_queues_its_task_on_commit(manager, django_capture_on_commit_callbacks):
-    cohort = CohortFactory()
+    cohort = CohortTeamFactory().cohort
 
     with django_capture_on_commit_callbacks() as callbacks:
         run = services.allocation_run_start(cohort=cohort, by=manager)
@@ -428,7 +428,7 @@ def test_a_run_delivered_twice_is_solved_once(manager):
 
 
 def test_a_run_no_worker_finished_is_given_up_after_fifteen_minutes(manager):
-    cohort = CohortFactory()
+    cohort = CohortTeamFactory().cohort
     stuck = services.allocation_run_start(cohort=cohort, by=manager)
 
     with (
@@ -504,3 +504,19 @@ def test_capacity_cannot_go_below_the_seats_taken_in_a_running_cohort(manager):
     cohort.programme.cohort_starts_on = timezone.now().date() - timedelta(days=400)
     cohort.programme.save()
     services.site_update_by_manager(site=site, by=site_manager, description="", capacity=0)
+
+
+def test_no_rerun_once_every_team_holds_a_place(manager):
+    site_manager = make_user(Role.SITE_MANAGER)
+    cohort = CohortFactory(state=CohortState.ALLOCATING)
+    site = SiteFactory(managers=[site_manager])
+    accepted = AllocationFactory(site=site, team__cohort=cohort)
+    offered = AllocationFactory(site=site, team__cohort=cohort)
+    services.allocation_accept(allocation=accepted, by=site_manager)
+
+    with pytest.raises(SitesError, match="Every team of this cohort holds a place"):
+        services.allocation_run_start(cohort=cohort, by=manager)
+    assert not AllocationRun.objects.filter(cohort=cohort, state=RunState.QUEUED).exists()
+
+    services.allocation_decline(allocation=offered, by=site_manager, reason="Out of scope.")
+    assert services.allocation_run_start(cohort=cohort, by=manager).state == RunState.QUEUED

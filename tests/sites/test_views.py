@@ -314,3 +314,21 @@ def test_site_manager_is_told_how_many_seats_are_taken_when_lowering_capacity_be
     assert "4 seats are already taken at this site in Cohort 2026" in response.content.decode()
     site.refresh_from_db()
     assert site.capacity == 4
+
+
+def test_rerun_is_not_offered_once_every_team_holds_a_place():
+    client = signed_in(Role.PROGRAMME_MANAGER)
+    offer = AllocationFactory(team__cohort__state="allocating")
+    AllocationRun.objects.filter(pk=offer.run_id).update(state=RunState.APPROVED)
+    page = f"/sites/cohorts/{offer.cohort_id}/"
+    run = f"/sites/cohorts/{offer.cohort_id}/run/"
+
+    content = client.get(page).content.decode()
+    assert run not in content
+    assert "Every team holds a place" in content
+    response = client.post(run, follow=True)
+    assert "Every team of this cohort holds a place" in response.content.decode()
+    assert AllocationRun.objects.filter(cohort_id=offer.cohort_id).count() == 1
+
+    CohortTeamFactory(cohort=offer.cohort)  # a team still to place
+    assert run in client.get(page).content.decode()
