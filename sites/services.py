@@ -576,6 +576,8 @@ def _answer(allocation: Allocation, status: AllocationStatus, *, by: User, reaso
         reason=reason,
     )
     messages.send_answer(allocation=allocation)
+    if status == AllocationStatus.ACCEPTED:
+        messages.send_place(allocation=allocation)
     still_open = Allocation.objects.filter(
         cohort_id=allocation.cohort_id, site_id=allocation.site_id, status=AllocationStatus.OFFERED
     )
@@ -597,6 +599,7 @@ def allocation_confirm(*, allocation: Allocation, by: User) -> Allocation:
         before={"status": AllocationStatus.ACCEPTED},
         after={"status": AllocationStatus.CONFIRMED},
     )
+    messages.send_place(allocation=allocation)
     return allocation
 
 
