@@ -210,3 +210,18 @@ def test_place_and_withdrawal_messages_read_in_french(template, confirmed, frenc
 
     assert french in text
     assert "Dear" not in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "french"),
+    [
+        ("allocation-withdrawn", "Offre sans réponse retirée"),
+        ("place-accepted", "Place de l'équipe acceptée"),
+        ("place-confirmed", "Place de l'équipe confirmée"),
+    ],
+)
+def test_the_staff_outbox_names_the_new_sites_messages_in_french(kind, french):
+    from notifications.views import kind_label
+
+    with translation.override("fr"):
+        assert kind_label(kind) == french
