@@ -130,6 +130,7 @@ AUDIT_ACTION_LABELS = {
     "allocation_run.approve": _("Allocation approved and offers sent"),
     "allocation.accept": _("Offer accepted"),
     "allocation.decline": _("Offer declined"),
+    "allocation.withdraw": _("Unanswered offer withdrawn"),
     "allocation.confirm": _("Allocation confirmed"),
 }
 

@@ -4,6 +4,8 @@ Called inside the transaction of the change they report, so a message commits or
 rolls back with it. Keys:
 - offer:<run>:<site>:<manager>                     (one note per site and manager per approved run)
 - allocation-answer:<allocation>:<programme manager>
+- place-accepted:<allocation>:<member>, place-confirmed:<allocation>:<member>   (the team's members)
+- offer-withdrawn:<allocation>:<manager>                 (an unanswered offer withdrawn after the deadline)
 - preference-reminder:<team>:<member>@<deadline>:<T-3d|T-1d>
 - offer-reminder:<cohort>:<site>:<manager>@<deadline>:<T-3d|T-1d>
 """
@@ -77,6 +79,67 @@ def send_answer(*, allocation) -> int:
             link=reverse("sites:cohort_detail", args=[allocation.cohort_id]),
         )
     return message_enqueue_many(messages=[message])
+
+
+def send_withdrawal(*, allocation) -> int:
+    """Tell each manager of the site that the programme manager withdrew an offer it left
+    unanswered past the answer deadline."""
+    team = allocation.team.application
+    batch = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for manager in allocation.site.managers.filter(is_active=True).order_by("id"):
+            batch.append(
+                NewMessage(
+                    to=manager,
+                    key=f"offer-withdrawn:{allocation.pk}:{manager.pk}",
+                    kind="allocation-withdrawn",
+                    category=Category.OFFER,
+                    template="sites/email/withdrawn",
+                    context={
+                        "site": allocation.site.name,
+                        "organisation": team.organisation.name,
+                        "reference": team.reference or "",
+                        "cohort": allocation.cohort.name,
+                        "answer_deadline": deadline_text(allocation.cohort.answer_deadline),
+                    },
+                    link=reverse("sites:workspace"),
+                )
+            )
+    return message_enqueue_many(messages=batch)
+
+
+def send_place(*, allocation) -> int:
+    """Tell the team's members that their place is settled: the site accepted them, or
+    the programme manager confirmed the place."""
+    application = allocation.team.application
+    confirmed = allocation.status == AllocationStatus.CONFIRMED
+    step = "confirmed" if confirmed else "accepted"
+    members = (
+        User.objects.filter(memberships__organisation_id=application.organisation_id, is_active=True)
+        .distinct()
+        .order_by("id")
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        batch = [
+            NewMessage(
+                to=member,
+                key=f"place-{step}:{allocation.pk}:{member.pk}",
+                kind=f"place-{step}",
+                category=Category.CONFIRMATION,
+                template="sites/email/place",
+                context={
+                    "site": allocation.site.name,
+                    "city": allocation.site.city,
+                    "organisation": application.organisation.name,
+                    "reference": application.reference or "",
+                    "cohort": allocation.cohort.name,
+                    "confirmed": confirmed,
+                },
+                link=reverse("sites:my_teams"),
+            )
+            for member in members
+        ]
+    return message_enqueue_many(messages=batch)
 
 
 def preference_reminder(*, team, member: User, due: DueReminder) -> NewMessage:

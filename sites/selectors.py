@@ -7,7 +7,7 @@ The `*_for_*` selectors filter with the same rule as the matching predicate in
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
@@ -241,6 +241,12 @@ def allocation_input(*, cohort: Cohort) -> AllocationInput:
     )
 
 
+def cohort_unplaced_count(*, cohort: Cohort) -> int:
+    """The teams of `cohort` without a held seat: those a run would try to place."""
+    held = Allocation.objects.filter(cohort=cohort, status__in=HELD_STATUSES).values("team_id")
+    return cohort.teams.exclude(pk__in=held).count()
+
+
 # --- Site managers ---------------------------------------------------------------------------
 
 
@@ -265,6 +271,33 @@ def allocation_list_for_manager(*, user: User | AnonymousUser) -> QuerySet[Alloc
 
 def site_taken_seats(*, site: Site, cohort: Cohort) -> int:
     return Allocation.objects.filter(site=site, cohort=cohort, status__in=TAKEN_STATUSES).count()
+
+
+# A confirmed cohort runs at its sites from its programme's cohort start: six months of
+# Phase 1, then Phase 2. Its seats count as taken for a year from that start.
+COHORT_RUNS_FOR = timedelta(days=365)
+
+
+def site_most_seats_taken(*, site: Site, today: date) -> tuple[int, Cohort | None]:
+    """The most seats accepted or confirmed at `site` in one cohort still allocating or
+    running, with that cohort: the site's capacity may not go below it."""
+    counts = (
+        Allocation.objects.filter(site=site, status__in=TAKEN_STATUSES)
+        .filter(
+            Q(cohort__state=CohortState.ALLOCATING)
+            | Q(
+                cohort__state=CohortState.CONFIRMED,
+                cohort__programme__cohort_starts_on__gt=today - COHORT_RUNS_FOR,
+            )
+        )
+        .values("cohort_id")
+        .annotate(taken=Count("id"))
+        .order_by("-taken", "cohort_id")
+    )
+    top = counts.first()
+    if top is None:
+        return 0, None
+    return top["taken"], Cohort.objects.get(pk=top["cohort_id"])
 
 
 def roster(*, site: Site, cohort: Cohort) -> QuerySet[Allocation]:

@@ -38,7 +38,14 @@ from sites.enums import (
 )
 from sites.explain import explain
 from sites.models import Allocation, AllocationRun, Cohort, CohortTeam, ForbiddenPair, Preference, Site
-from sites.selectors import allocation_input, phase2_applications, selected_applications, team_scores
+from sites.selectors import (
+    allocation_input,
+    cohort_unplaced_count,
+    phase2_applications,
+    selected_applications,
+    site_most_seats_taken,
+    team_scores,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +56,10 @@ class DeadlinePassed(SitesError):
 
 class SiteFull(SitesError):
     pass
+
+
+class CapacityBelowTaken(SitesError):
+    """A site's capacity would fall below the seats already taken in a cohort."""
 
 
 # --- The registry --------------------------------------------------------------------------
@@ -122,6 +133,19 @@ def _update(
         raise TypeError(f"not editable here: {sorted(unknown)}")
     if "capacity" in fields and fields["capacity"] < 0:
         raise SitesError(_("Capacity cannot be negative."))
+    if "capacity" in fields and fields["capacity"] < site.capacity and site.kind == SiteKind.ACCELERATOR:
+        taken, cohort = site_most_seats_taken(site=site, today=timezone.now().date())
+        if fields["capacity"] < taken and cohort is not None:
+            raise CapacityBelowTaken(
+                ngettext(
+                    "%(taken)d seat is already taken at this site in %(cohort)s: "
+                    "the capacity cannot go below %(taken)d.",
+                    "%(taken)d seats are already taken at this site in %(cohort)s: "
+                    "the capacity cannot go below %(taken)d.",
+                    taken,
+                )
+                % {"taken": taken, "cohort": cohort.name}
+            )
     changed = [name for name, value in fields.items() if getattr(site, name) != value]
     before = _snapshot(site, changed)
     for name in changed:
@@ -288,6 +312,10 @@ def allocation_run_start(*, cohort: Cohort, by: User) -> AllocationRun:
     _fail_stale_runs(cohort)
     if cohort.runs.filter(state__in=[RunState.QUEUED, RunState.RUNNING]).exists():
         raise SitesError(_("An allocation run is already in progress for this cohort."))
+    if not cohort_unplaced_count(cohort=cohort):
+        raise SitesError(
+            _("Every team of this cohort holds a place (offered, accepted or confirmed): a run would place nobody.")
+        )
     if cohort.state == CohortState.PREFERENCES:
         ensure_cohort_transition(cohort.state, CohortState.ALLOCATING)
         cohort.state = CohortState.ALLOCATING
@@ -489,6 +517,51 @@ def allocation_decline(*, allocation: Allocation, by: User, reason: str) -> Allo
     return allocation
 
 
+@transaction.atomic
+def allocation_withdraw(*, allocation: Allocation, by: User) -> Allocation:
+    """The programme manager withdraws an offer left unanswered past the answer deadline.
+
+    DESIGN §5 has no state for a lapsed offer, so it moves offered -> declined, as if the
+    site had declined it, with the programme manager as the one who answered and a reason
+    saying so. As with any decline, the pair is forbidden and the team goes back into the
+    next run (accepted teams keep their places); the site's managers are told."""
+    allocation = (
+        Allocation.objects.select_for_update(of=("self",)).select_related("cohort", "site").get(pk=allocation.pk)
+    )
+    ensure_transition(allocation.status, AllocationStatus.DECLINED)
+    if timezone.now() < allocation.cohort.answer_deadline:
+        raise SitesError(
+            _("The site may still answer this offer until the answer deadline: withdraw it only after that.")
+        )
+    before = allocation.status
+    allocation.status, allocation.answered_by, allocation.answered_at = (
+        AllocationStatus.DECLINED,
+        by,
+        timezone.now(),
+    )
+    allocation.reason = str(_("No answer before the answer deadline: withdrawn by the programme manager."))
+    allocation.save(update_fields=["status", "answered_by", "answered_at", "reason", "updated_at"])
+    ForbiddenPair.objects.get_or_create(
+        team_id=allocation.team_id,
+        site_id=allocation.site_id,
+        defaults={"cohort_id": allocation.cohort_id, "allocation": allocation},
+    )
+    audit_record(
+        by=by,
+        action="allocation.withdraw",
+        target=allocation,
+        before={"status": before},
+        after={"status": AllocationStatus.DECLINED},
+        reason=allocation.reason,
+    )
+    messages.send_withdrawal(allocation=allocation)
+    if not Allocation.objects.filter(
+        cohort_id=allocation.cohort_id, site_id=allocation.site_id, status=AllocationStatus.OFFERED
+    ).exists():
+        messages.cancel_offer_reminders(cohort_id=allocation.cohort_id, site_id=allocation.site_id)
+    return allocation
+
+
 def _answer(allocation: Allocation, status: AllocationStatus, *, by: User, reason: str) -> Allocation:
     before = allocation.status
     allocation.status, allocation.answered_by, allocation.answered_at = status, by, timezone.now()
@@ -503,6 +576,8 @@ def _answer(allocation: Allocation, status: AllocationStatus, *, by: User, reaso
         reason=reason,
     )
     messages.send_answer(allocation=allocation)
+    if status == AllocationStatus.ACCEPTED:
+        messages.send_place(allocation=allocation)
     still_open = Allocation.objects.filter(
         cohort_id=allocation.cohort_id, site_id=allocation.site_id, status=AllocationStatus.OFFERED
     )
@@ -524,6 +599,7 @@ def allocation_confirm(*, allocation: Allocation, by: User) -> Allocation:
         before={"status": AllocationStatus.ACCEPTED},
         after={"status": AllocationStatus.CONFIRMED},
     )
+    messages.send_place(allocation=allocation)
     return allocation
 
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("cohorts/<int:pk>/run/", views.cohort_run, name="cohort_run"),
     path("cohorts/<int:pk>/confirm/", views.cohort_confirm, name="cohort_confirm"),
     path("allocations/<int:pk>/confirm/", views.allocation_confirm, name="allocation_confirm"),
+    path("allocations/<int:pk>/withdraw/", views.allocation_withdraw, name="allocation_withdraw"),
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("runs/<int:pk>/approve/", views.run_approve, name="run_approve"),

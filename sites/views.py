@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from sites import selectors, services
-from sites.enums import TAKEN_STATUSES, AllocationStatus, CohortState, RunState, SiteKind, SitesError
+from sites.enums import HELD_STATUSES, TAKEN_STATUSES, AllocationStatus, CohortState, RunState, SiteKind, SitesError
 from sites.forms import (
     AnswerForm,
     CohortBuildForm,
@@ -148,6 +148,8 @@ def staff_site_create(request: HttpRequest) -> HttpResponse:
                 managers=form.cleaned_data["managers"],
                 **_site_form_fields(form),
             )
+        except services.CapacityBelowTaken as error:
+            form.add_error("capacity", str(error))
         except SitesError as error:
             form.add_error(None, str(error))
         else:
@@ -225,6 +227,8 @@ def manager_site_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.site_update_by_manager(site=site, by=_actor(request), **form.cleaned_data)
+        except services.CapacityBelowTaken as error:
+            form.add_error("capacity", str(error))
         except SitesError as error:
             form.add_error(None, str(error))
         else:
@@ -436,6 +440,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unscored": sum(1 for team in teams if team.score is None),
             "now": timezone.now(),
             "can_run": cohort.state != CohortState.CONFIRMED and timezone.now() >= cohort.preference_deadline,
+            # Nobody left for a run to place (sites.services.allocation_run_start refuses it too).
+            "all_placed": all(team.pk in live and live[team.pk].status in HELD_STATUSES for team in teams),
         },
     )
 
@@ -500,6 +506,19 @@ def allocation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Allocation confirmed."))
+    return redirect("sites:cohort_detail", pk=allocation.cohort_id)
+
+
+@cohort_staff_required
+@require_POST
+def allocation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    allocation = get_object_or_404(Allocation, pk=pk)
+    try:
+        services.allocation_withdraw(allocation=allocation, by=_actor(request))
+    except SitesError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Offer withdrawn: the team goes back into the next allocation run."))
     return redirect("sites:cohort_detail", pk=allocation.cohort_id)
 
 

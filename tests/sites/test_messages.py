@@ -150,3 +150,78 @@ def test_booking_messages_read_in_french(template, approved, french):
         text = get_template(f"sites/email/{template}.txt").render(context)
 
     assert french in text
+
+
+def test_the_team_is_told_when_a_site_accepts_it_and_when_its_place_is_confirmed():
+    site_manager, programme_manager = make_user(Role.SITE_MANAGER), make_user(Role.PROGRAMME_MANAGER)
+    offer = AllocationFactory(
+        site=SiteFactory(name="Tehnopol", city="Tallinn", managers=[site_manager]),
+        team__cohort__state=CohortState.ALLOCATING,
+    )
+    organisation = offer.team.application.organisation
+    member, colleague = make_user(Role.INNOVATOR), make_user(Role.INNOVATOR)
+    organisation.memberships.create(user=member, role="owner")
+    organisation.memberships.create(user=colleague, role="member")
+    outsider = make_user(Role.INNOVATOR)
+
+    services.allocation_accept(allocation=offer, by=site_manager)
+
+    accepted = Message.objects.filter(kind="place-accepted").order_by("recipient_id")
+    assert [m.recipient_id for m in accepted] == [member.pk, colleague.pk]
+    assert accepted[0].subject == f"Tehnopol accepted {organisation.name}"
+    assert "Tehnopol (Tallinn) accepted" in accepted[0].body_text
+    assert "/sites/preferences/" in accepted[0].body_text
+
+    services.cohort_confirm(cohort=offer.cohort, by=programme_manager)
+
+    confirmed = Message.objects.filter(kind="place-confirmed").order_by("recipient_id")
+    assert [m.recipient_id for m in confirmed] == [member.pk, colleague.pk]
+    assert confirmed[0].subject == "Your place at Tehnopol is confirmed"
+    assert "confirmed the place of" in confirmed[0].body_text
+    assert not Message.objects.filter(recipient=outsider).exists()
+
+
+@pytest.mark.parametrize(
+    ("template", "confirmed", "french"),
+    [
+        ("place_subject", False, "Tehnopol a accepté Havbris"),
+        ("place_subject", True, "Votre place à Tehnopol est confirmée"),
+        ("place_body", False, "Tehnopol (Tallinn) a accepté Havbris (DIANA-2025-00042) dans Cohorte 2026."),
+        ("place_body", True, "Le responsable de programme a confirmé la place de Havbris (DIANA-2025-00042)"),
+        ("withdrawn_subject", False, "Offre de Havbris à Tehnopol retirée"),
+        ("withdrawn_body", False, "n'a reçu aucune réponse avant la date limite de réponse, 13 décembre 2026"),
+    ],
+)
+def test_place_and_withdrawal_messages_read_in_french(template, confirmed, french):
+    context = {
+        "recipient_name": "Kadri Tamm",
+        "site": "Tehnopol",
+        "city": "Tallinn",
+        "organisation": "Havbris",
+        "reference": "DIANA-2025-00042",
+        "cohort": "Cohorte 2026",
+        "confirmed": confirmed,
+        "answer_deadline": "13 décembre 2026, 17:00 UTC",
+        "link_url": "https://diana.example/sites/preferences/",
+    }
+
+    with translation.override("fr"):
+        text = get_template(f"sites/email/{template}.txt").render(context)
+
+    assert french in text
+    assert "Dear" not in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "french"),
+    [
+        ("allocation-withdrawn", "Offre sans réponse retirée"),
+        ("place-accepted", "Place de l'équipe acceptée"),
+        ("place-confirmed", "Place de l'équipe confirmée"),
+    ],
+)
+def test_the_staff_outbox_names_the_new_sites_messages_in_french(kind, french):
+    from notifications.views import kind_label
+
+    with translation.override("fr"):
+        assert kind_label(kind) == french

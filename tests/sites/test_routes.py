@@ -82,6 +82,7 @@ ROUTES: dict[str, dict[Role, int]] = {
     "/sites/cohorts/{cohort}/run/": STAFF_POST_ONLY,
     "/sites/cohorts/{cohort}/confirm/": STAFF_POST_ONLY,
     "/sites/allocations/{offer}/confirm/": STAFF_POST_ONLY,
+    "/sites/allocations/{offer}/withdraw/": STAFF_POST_ONLY,
     "/sites/runs/{run}/": STAFF_PAGE,
     "/sites/runs/{run}/progress/": STAFF_PAGE,
     "/sites/runs/{run}/approve/": STAFF_POST_ONLY,

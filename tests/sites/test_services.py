@@ -199,7 +199,7 @@ def test_run_refused_before_the_preference_deadline(manager):
 
 
 def test_run_queues_its_task_on_commit(manager, django_capture_on_commit_callbacks):
-    cohort = CohortFactory()
+    cohort = CohortTeamFactory().cohort
 
     with django_capture_on_commit_callbacks() as callbacks:
         run = services.allocation_run_start(cohort=cohort, by=manager)
@@ -428,7 +428,7 @@ def test_a_run_delivered_twice_is_solved_once(manager):
 
 
 def test_a_run_no_worker_finished_is_given_up_after_fifteen_minutes(manager):
-    cohort = CohortFactory()
+    cohort = CohortTeamFactory().cohort
     stuck = services.allocation_run_start(cohort=cohort, by=manager)
 
     with (
@@ -451,3 +451,72 @@ def test_a_run_no_worker_finished_is_given_up_after_fifteen_minutes(manager):
 def test_the_task_logs_a_missing_run(caplog):
     assert run_allocation(run_id=987654) is None
     assert "allocation run 987654 not found" in caplog.text
+
+
+def test_an_offer_unanswered_past_the_deadline_is_withdrawn_by_the_programme_manager(manager):
+    site_manager = make_user(Role.SITE_MANAGER)
+    cohort = CohortFactory(state=CohortState.ALLOCATING)
+    site = SiteFactory(managers=[site_manager])
+    accepted = AllocationFactory(site=site, team__cohort=cohort)
+    silent = AllocationFactory(site=site, team__cohort=cohort)
+    services.allocation_accept(allocation=accepted, by=site_manager)
+
+    with pytest.raises(SitesError, match="until the answer deadline"):
+        services.allocation_withdraw(allocation=silent, by=manager)
+    with time_machine.travel(cohort.answer_deadline, tick=False):
+        services.allocation_withdraw(allocation=silent, by=manager)
+        with pytest.raises(TransitionError):
+            services.allocation_withdraw(allocation=accepted, by=manager)
+
+    silent.refresh_from_db()
+    assert (silent.status, silent.answered_by) == (AllocationStatus.DECLINED, manager)
+    assert "No answer before the answer deadline" in silent.reason
+    assert list(ForbiddenPair.objects.values_list("team_id", "site_id")) == [(silent.team_id, silent.site_id)]
+    assert AuditEvent.objects.filter(action="allocation.withdraw", actor=manager).count() == 1
+    told = Message.objects.get(kind="allocation-withdrawn")
+    assert told.recipient_id == site_manager.pk
+    assert silent.team.application.organisation.name in told.subject
+    # The team counts as unplaced for the next run; the accepted team keeps its place.
+    assert services.cohort_confirm(cohort=cohort, by=manager) == 1
+
+
+def test_capacity_cannot_go_below_the_seats_taken_in_a_running_cohort(manager):
+    site_manager = make_user(Role.SITE_MANAGER)
+    site = SiteFactory(capacity=4, managers=[site_manager])
+    cohort = CohortFactory(state=CohortState.ALLOCATING, name="Cohort 2026")
+    for _ in range(3):
+        services.allocation_accept(allocation=AllocationFactory(site=site, team__cohort=cohort), by=site_manager)
+    AllocationFactory(site=site, team__cohort=cohort)  # an offer still unanswered takes no seat
+
+    with pytest.raises(services.CapacityBelowTaken, match="3 seats are already taken at this site in Cohort 2026"):
+        services.site_update_by_manager(site=site, by=site_manager, description="", capacity=2)
+    with pytest.raises(services.CapacityBelowTaken, match="cannot go below 3"):
+        services.site_update(site=site, by=manager, capacity=0)
+    site.refresh_from_db()
+    assert site.capacity == 4
+
+    services.site_update_by_manager(site=site, by=site_manager, description="", capacity=3)
+    site.refresh_from_db()
+    assert site.capacity == 3
+    # A cohort that ran more than a year ago holds no seat any more.
+    cohort.state = CohortState.CONFIRMED
+    cohort.save()
+    cohort.programme.cohort_starts_on = timezone.now().date() - timedelta(days=400)
+    cohort.programme.save()
+    services.site_update_by_manager(site=site, by=site_manager, description="", capacity=0)
+
+
+def test_no_rerun_once_every_team_holds_a_place(manager):
+    site_manager = make_user(Role.SITE_MANAGER)
+    cohort = CohortFactory(state=CohortState.ALLOCATING)
+    site = SiteFactory(managers=[site_manager])
+    accepted = AllocationFactory(site=site, team__cohort=cohort)
+    offered = AllocationFactory(site=site, team__cohort=cohort)
+    services.allocation_accept(allocation=accepted, by=site_manager)
+
+    with pytest.raises(SitesError, match="Every team of this cohort holds a place"):
+        services.allocation_run_start(cohort=cohort, by=manager)
+    assert not AllocationRun.objects.filter(cohort=cohort, state=RunState.QUEUED).exists()
+
+    services.allocation_decline(allocation=offered, by=site_manager, reason="Out of scope.")
+    assert services.allocation_run_start(cohort=cohort, by=manager).state == RunState.QUEUED

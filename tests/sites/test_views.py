@@ -281,3 +281,54 @@ def test_programme_manager_reaches_an_accelerator_sites_roster_from_its_page():
     assert "/roster/" not in signed_in(Role.PROGRAMME_MANAGER).get(f"/sites/{centre.slug}/").content.decode()
     assert roster_link not in signed_in(Role.SITE_MANAGER).get("/sites/hub/").content.decode()
     assert roster_link not in Client().get("/sites/hub/").content.decode()
+
+
+def test_programme_manager_withdraws_an_offer_left_unanswered_after_the_deadline():
+    client = signed_in(Role.PROGRAMME_MANAGER)
+    offer = AllocationFactory(team__cohort__state="allocating")
+    page = f"/sites/cohorts/{offer.cohort_id}/"
+    withdraw = f"/sites/allocations/{offer.pk}/withdraw/"
+    assert withdraw not in client.get(page).content.decode()
+
+    offer.cohort.answer_deadline = timezone.now() - timedelta(minutes=1)
+    offer.cohort.preference_deadline = timezone.now() - timedelta(days=1)
+    offer.cohort.save()
+    assert withdraw in client.get(page).content.decode()
+    response = client.post(withdraw, follow=True)
+
+    offer.refresh_from_db()
+    assert offer.status == AllocationStatus.DECLINED
+    assert "Offer withdrawn" in response.content.decode()
+
+
+def test_site_manager_is_told_how_many_seats_are_taken_when_lowering_capacity_below_them():
+    client = signed_in(Role.SITE_MANAGER)
+    site = SiteFactory(slug="mine", capacity=4, managers=[client.user])
+    cohort = CohortFactory(state="allocating", name="Cohort 2026")
+    for _ in range(4):
+        AllocationFactory(site=site, team__cohort=cohort, status=AllocationStatus.ACCEPTED)
+
+    response = client.post("/sites/mine/manage/", {"description": "", "capacity": "0"})
+
+    assert response.status_code == 400
+    assert "4 seats are already taken at this site in Cohort 2026" in response.content.decode()
+    site.refresh_from_db()
+    assert site.capacity == 4
+
+
+def test_rerun_is_not_offered_once_every_team_holds_a_place():
+    client = signed_in(Role.PROGRAMME_MANAGER)
+    offer = AllocationFactory(team__cohort__state="allocating")
+    AllocationRun.objects.filter(pk=offer.run_id).update(state=RunState.APPROVED)
+    page = f"/sites/cohorts/{offer.cohort_id}/"
+    run = f"/sites/cohorts/{offer.cohort_id}/run/"
+
+    content = client.get(page).content.decode()
+    assert run not in content
+    assert "Every team holds a place" in content
+    response = client.post(run, follow=True)
+    assert "Every team of this cohort holds a place" in response.content.decode()
+    assert AllocationRun.objects.filter(cohort_id=offer.cohort_id).count() == 1
+
+    CohortTeamFactory(cohort=offer.cohort)  # a team still to place
+    assert run in client.get(page).content.decode()
