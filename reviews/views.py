@@ -28,7 +28,7 @@ from applications.views import staff_required
 from challenges.models import Programme, TechnologyArea
 from matching import reviewer_cost
 from reviews import selectors, services
-from reviews.enums import OPEN_STATUSES, AssignmentStatus, RunState
+from reviews.enums import LIVE_STATUSES, OPEN_STATUSES, AssignmentStatus, RunState
 from reviews.forms import (
     AddAssignmentForm,
     AddPairForm,
@@ -522,6 +522,22 @@ def staff_assignment_add(request: SignedInRequest, slug: str) -> HttpResponse:
                     _("%(name)s assigned to %(reference)s.")
                     % {"name": reviewer.get_full_name(), "reference": application.reference},
                 )
+                # Staff may add a reviewer beyond k by hand (a fourth opinion on a disputed
+                # application): allowed, but said plainly, since the ranking counts every review.
+                reviewers_on_it = Assignment.objects.filter(application=application, status__in=LIVE_STATUSES).count()
+                if reviewers_on_it > programme.reviewers_per_application:
+                    messages.warning(
+                        request,
+                        _(
+                            "%(reference)s now has %(count)d reviewers, more than the %(k)d per application "
+                            "this programme asks for."
+                        )
+                        % {
+                            "reference": application.reference,
+                            "count": reviewers_on_it,
+                            "k": programme.reviewers_per_application,
+                        },
+                    )
     else:
         messages.error(request, _("Give an application reference and a reviewer's e-mail address."))
     return redirect("reviews:staff_programme", slug=programme.slug)

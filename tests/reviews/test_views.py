@@ -328,6 +328,25 @@ def test_staff_deactivate_a_reviewer_and_see_the_open_assignments_to_reassign(cl
     assert reverse("reviews:staff_assignment", args=[assignment.pk]) in page
 
 
+def test_staff_assigning_beyond_k_by_hand_are_warned_naming_the_application(client, setting):
+    programme, application = setting["programme"], setting["application"]
+    programme.reviewers_per_application = 1
+    programme.save(update_fields=["reviewers_per_application"])
+    assign(application, setting["reviewer"], by=setting["manager"])
+    second = make_reviewer("autonomy", email="second@reviewers.example")
+    client.force_login(setting["manager"])
+    url = reverse("reviews:staff_assignment_add", args=[programme.slug])
+
+    response = client.post(url, {"application": application.reference, "reviewer": second.email}, follow=True)
+
+    page = response.content.decode()
+    assert f"{second.get_full_name()} assigned to {application.reference}." in page
+    assert (
+        f"{application.reference} now has 2 reviewers, more than the 1 per application this programme asks for."
+    ) in page
+    assert Assignment.objects.filter(application=application, reviewer=second).exists()
+
+
 def test_staff_record_a_conflict_by_reference(client, setting):
     client.force_login(setting["manager"])
 
