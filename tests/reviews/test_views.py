@@ -522,6 +522,46 @@ def test_the_proposal_page_shows_load_fit_and_both_costs(client, setting):
     assert "Autonomy" in page  # the area by name, not its slug
 
 
+def test_a_run_with_nothing_to_assign_offers_no_apply_and_the_apply_is_refused(client, setting):
+    owner = UserFactory()
+    add_member(setting["application"].organisation, owner)
+    application_withdraw(application=setting["application"], by=owner)
+    run = AssignmentRun.objects.create(programme=setting["programme"], created_by=setting["manager"])
+    run_assignment(run_id=run.pk)
+    run.refresh_from_db()
+    client.force_login(setting["manager"])
+
+    page = client.get(reverse("reviews:run_detail", args=[run.pk])).content.decode()
+
+    assert run.proposal["pairs"] == []
+    assert reverse("reviews:run_apply", args=[run.pk]) not in page
+    assert "There is nothing to assign" in page
+    assert reverse("reviews:run_discard", args=[run.pk]) in page
+    refused = client.post(reverse("reviews:run_apply", args=[run.pk]), follow=True).content.decode()
+    assert "The proposal is empty: there is nothing to apply." in refused
+    run.refresh_from_db()
+    assert run.state == "done"
+
+
+def test_a_proposal_emptied_by_hand_offers_no_apply(client, setting):
+    for _ in range(3):
+        make_reviewer("autonomy")
+    run = AssignmentRun.objects.create(programme=setting["programme"], created_by=setting["manager"])
+    run_assignment(run_id=run.pk)
+    run.refresh_from_db()
+    for app_id, rev_id in list(run.proposal["pairs"]):
+        services.run_remove_pair(run=run, application_id=app_id, reviewer_id=rev_id, by=setting["manager"])
+    client.force_login(setting["manager"])
+
+    page = client.get(reverse("reviews:run_detail", args=[run.pk])).content.decode()
+
+    assert reverse("reviews:run_apply", args=[run.pk]) not in page
+    assert "The proposal is empty: there is nothing to apply. Add pairs by hand, or discard it." in page
+    assert "Add a pair by hand" in page
+    with pytest.raises(services.ReviewError, match="The proposal is empty"):
+        services.run_apply(run=run, by=setting["manager"])
+
+
 def test_staff_remove_and_add_a_pair_on_the_proposal_page(client, setting):
     for _ in range(4):
         make_reviewer("autonomy")
