@@ -257,6 +257,10 @@ def invitation_accept(request: SignedInRequest, token: str) -> HttpResponse:
         }
     form = ReviewerProfileForm(request.POST or None, initial=initial)
     status = 200
+    accepted_by_you = invitation.accepted_at is not None and invitation.accepted_by_id == request.user.pk
+    if request.method == "POST" and accepted_by_you:  # the form sent twice
+        messages.info(request, _("You have already accepted this invitation: you are in the reviewer pool."))
+        return redirect("reviews:inbox")
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -272,7 +276,12 @@ def invitation_accept(request: SignedInRequest, token: str) -> HttpResponse:
     return render(
         request,
         "reviews/invitation_accept.html",
-        {"invitation": invitation, "pending": invitation.is_pending(), "form": form},
+        {
+            "invitation": invitation,
+            "pending": invitation.is_pending(),
+            "accepted_by_you": accepted_by_you,
+            "form": form,
+        },
         status=status,
     )
 
@@ -293,7 +302,7 @@ def _profile_form(request: SignedInRequest, *, reviewer: User, profile: Reviewer
         "max_load": profile.max_load,
         "areas": [row.area_id for row in reviewer.reviewer_expertise.all()],
     }
-    form = ReviewerProfileForm(request.POST or None, initial=initial)
+    form = ReviewerProfileForm(request.POST or None, initial=initial, for_staff=reviewer.pk != request.user.pk)
     if request.method == "POST":
         if form.is_valid():
             services.reviewer_profile_update(reviewer=reviewer, by=request.user, **form.service_kwargs())
@@ -381,13 +390,14 @@ def _staff_reviewer_page(
 ) -> HttpResponse:
     profile = reviewer.reviewer_profile
     profile_form = ReviewerProfileForm(
+        for_staff=reviewer.pk != request.user.pk,
         initial={
             "nation": profile.nation,
             "affiliation_type": profile.affiliation_type,
             "affiliation": profile.affiliation,
             "max_load": profile.max_load,
             "areas": [row.area_id for row in reviewer.reviewer_expertise.all()],
-        }
+        },
     )
     return render(
         request,

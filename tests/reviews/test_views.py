@@ -278,6 +278,47 @@ def test_a_new_reviewer_must_enrol_a_second_factor_before_reviewing(client, sett
     assert (inbox.status_code, inbox["Location"]) == (302, reverse("mfa_activate_totp"))
 
 
+def test_the_invitation_page_tells_whoever_accepted_it_so(client, setting, settings):
+    settings.REQUIRE_STAFF_MFA = False  # the wording, not the second factor, is tested here
+    invitation = services.invitation_create(email="new.expert@review.example", by=setting["manager"])
+    invitee = UserFactory(email="new.expert@review.example")
+    client.force_login(invitee)
+    url = reverse("reviews:invitation_accept", args=[invitation.token])
+    answer = {
+        "nation": "DK",
+        "affiliation_type": "academia",
+        "affiliation": "DTU",
+        "max_load": "10",
+        "areas": [setting["challenge"].technology_areas.get().pk],
+    }
+    client.post(url, answer)
+
+    page = client.get(url).content.decode()
+    again = client.post(url, answer)
+
+    assert "You accepted this invitation on" in page
+    assert "you are in the reviewer pool." in page
+    assert "expired or has already been used" not in page
+    assert (again.status_code, again["Location"]) == (302, reverse("reviews:inbox"))
+    client.force_login(UserFactory())
+    assert "This invitation has expired or has already been used." in client.get(url).content.decode()
+
+
+def test_the_profile_form_speaks_to_the_reviewer_and_of_them_to_staff(client, setting):
+    reviewer = setting["reviewer"]
+    client.force_login(setting["manager"])
+    staff_page = client.get(reverse("reviews:staff_reviewer", args=[reviewer.pk])).content.decode()
+    refused = client.post(reverse("reviews:staff_reviewer", args=[reviewer.pk]), {"max_load": "0"}).content.decode()
+    client.force_login(reviewer)
+    own_page = client.get(reverse("reviews:profile")).content.decode()
+
+    for page in (staff_page, refused):
+        assert "The reviewer's employer. Applications from it are never assigned to them." in page
+        assert "The most applications they will score in one programme." in page
+        assert "Your employer" not in page
+    assert "Your employer. Applications from it are never assigned to you." in own_page
+
+
 def test_staff_extend_a_deadline_from_the_assignment_page(client, setting):
     assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
     client.force_login(setting["manager"])
