@@ -206,7 +206,10 @@ class ReviewForm(forms.Form):
         score_fields = {}
         for criterion in criteria:
             score_fields[score_field_name(criterion)] = forms.TypedChoiceField(
-                label=criterion.name,
+                # The scale in the label, read before the list is opened: "Defence relevance (0-5)"
+                # with an en dash, as a range is typeset.
+                label=_("%(name)s (%(low)d–%(high)d)")  # noqa: RUF001
+                % {"name": criterion.name, "low": criterion.scale_min, "high": criterion.scale_max},
                 help_text=criterion.description,
                 choices=[("", _("Not scored yet"))]
                 + [(value, str(value)) for value in range(criterion.scale_min, criterion.scale_max + 1)],

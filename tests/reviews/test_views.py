@@ -80,6 +80,19 @@ def test_reviewer_answers_no_conflict_saves_a_draft_then_submits(client, setting
     assert "Clear military user; sharpen the route to market." in read_only
 
 
+def test_the_review_form_states_each_criterion_s_scale(client, setting):
+    criterion = setting["programme"].criteria.get(name="Technical feasibility")
+    criterion.scale_min, criterion.scale_max = 1, 10
+    criterion.save(update_fields=["scale_min", "scale_max"])
+    assignment = assign(setting["application"], setting["reviewer"], status=A.ACCEPTED, by=setting["manager"])
+    client.force_login(setting["reviewer"])
+
+    page = client.get(reverse("reviews:assignment_detail", args=[assignment.pk])).content.decode()
+
+    assert "Defence relevance (0\u20135)" in page  # an en dash
+    assert "Technical feasibility (1\u201310)" in page
+
+
 def test_an_incomplete_submission_is_a_form_error_not_a_500(client, setting):
     assignment = assign(setting["application"], setting["reviewer"], status=A.ACCEPTED, by=setting["manager"])
     client.force_login(setting["reviewer"])
