@@ -578,7 +578,13 @@ def staff_assignment_list(request: SignedInRequest, slug: str) -> HttpResponse:
 def _staff_assignment(pk: int) -> Assignment:
     return get_object_or_404(
         Assignment.objects.select_related(
-            "application__programme", "application__challenge", "application__organisation", "reviewer", "review"
+            "application__programme",
+            "application__challenge",
+            "application__organisation",
+            "reviewer",
+            "review",
+            "run__created_by",
+            "run__applied_by",
         ),
         pk=pk,
     )
@@ -602,6 +608,7 @@ def _staff_assignment_page(
             "withdraw_form": withdraw_form or WithdrawAssignmentForm(),
             "is_open": assignment.status in OPEN_STATUSES,
             "timeline": audit_trail(assignment),
+            "made_by_run": assignment.run if assignment.run and assignment.run.applied_by else None,
         },
         status=status,
     )

@@ -616,6 +616,24 @@ def test_a_proposal_emptied_by_hand_offers_no_apply(client, setting):
         services.run_apply(run=run, by=setting["manager"])
 
 
+def test_an_assignment_made_by_a_run_shows_the_run_in_its_history(client, setting):
+    for _ in range(3):
+        make_reviewer("autonomy")
+    run = AssignmentRun.objects.create(programme=setting["programme"], created_by=setting["manager"])
+    run_assignment(run_id=run.pk)
+    run.refresh_from_db()
+    applier = staff()
+    assignment = services.run_apply(run=run, by=applier)[0]
+    client.force_login(setting["manager"])
+
+    page = client.get(reverse("reviews:staff_assignment", args=[assignment.pk])).content.decode()
+
+    assert "Assigned by an assignment run" in page
+    assert reverse("reviews:run_detail", args=[run.pk]) in page
+    assert f"Applied by {applier.get_full_name()}; the run was started by {setting['manager'].get_full_name()}" in page
+    assert "Nothing yet." not in page
+
+
 def test_staff_remove_and_add_a_pair_on_the_proposal_page(client, setting):
     for _ in range(4):
         make_reviewer("autonomy")
