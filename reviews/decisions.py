@@ -150,8 +150,11 @@ def decision_stage_many(
 @dataclass
 class ReleaseReport:
     released: list[Decision] = field(default_factory=list)
-    # Staged decisions the application can no longer take (withdrawn meanwhile, ...): left staged.
+    # Staged decisions the application can no longer take: left staged.
     refused: list[tuple[str, str]] = field(default_factory=list)  # (reference, why)
+    # References of applications withdrawn after their decision was staged: the applicant
+    # left the programme, nothing is to be sent, and the decision is cleared (audited).
+    cleared: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -171,6 +174,22 @@ def decision_release(*, programme: Programme, by: User, challenge: Challenge | N
     report = ReleaseReport()
     for decision in staged:
         application = decision.application
+        # Read under the application's lock: a withdrawal racing the release is either seen here
+        # or waits for the release's commit (and is then refused by the state machine).
+        status = Application.objects.select_for_update().filter(pk=application.pk).values_list("status", flat=True)[0]
+        if status == ApplicationStatus.WITHDRAWN:
+            # Withdrawn is final (DESIGN §5): the decision can never be released, and left staged
+            # it would be refused at every release. Cleared, for the record.
+            audit_record(
+                by=by,
+                action="decision.clear",
+                target=decision,
+                before={"outcome": decision.outcome},
+                reason="The application was withdrawn after the decision was staged.",
+            )
+            decision.delete()
+            report.cleared.append(application.reference or str(application.pk))
+            continue
         try:
             application = application_decide(
                 application=application, status=decision.outcome, feedback=decision.feedback, by=by

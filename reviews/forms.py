@@ -49,9 +49,14 @@ class ReviewerProfileForm(forms.Form):
         help_text=_("Applications are matched to reviewers by these areas."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, for_staff: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["nation"]).choices = list(Ally.objects.choices())
+        if for_staff:  # staff edit someone else's profile: the help speaks of the reviewer
+            self.fields["affiliation"].help_text = _(
+                "The reviewer's employer. Applications from it are never assigned to them."
+            )
+            self.fields["max_load"].help_text = _("The most applications they will score in one programme.")
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -201,7 +206,10 @@ class ReviewForm(forms.Form):
         score_fields = {}
         for criterion in criteria:
             score_fields[score_field_name(criterion)] = forms.TypedChoiceField(
-                label=criterion.name,
+                # The scale in the label, read before the list is opened: "Defence relevance (0-5)"
+                # with an en dash, as a range is typeset.
+                label=_("%(name)s (%(low)d–%(high)d)")  # noqa: RUF001
+                % {"name": criterion.name, "low": criterion.scale_min, "high": criterion.scale_max},
                 help_text=criterion.description,
                 choices=[("", _("Not scored yet"))]
                 + [(value, str(value)) for value in range(criterion.scale_min, criterion.scale_max + 1)],

@@ -8,7 +8,7 @@ view shows it as a form error or a flash message.
 """
 
 import secrets
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -354,6 +354,17 @@ def _ensure_assignable(*, application: Application, reviewer: User) -> None:
             _("%(name)s is already assigned to %(reference)s.")
             % {"name": reviewer.get_full_name(), "reference": application.reference}
         )
+    # The reviewer's maximum load per programme holds for staff too (DESIGN §7.2): it is what
+    # the reviewer agreed to. Staff who agreed more with them raise it on their profile.
+    load = _live_load(programme=application.programme, reviewer_ids=[reviewer.pk]).get(reviewer.pk, 0)
+    if load >= profile.max_load:
+        raise ReviewError(
+            _(
+                "%(name)s has reached their maximum load in this programme (%(max)d to review). "
+                "Choose another reviewer, or raise their maximum load on their profile first."
+            )
+            % {"name": reviewer.get_full_name(), "max": profile.max_load}
+        )
 
 
 @transaction.atomic
@@ -606,6 +617,15 @@ def run_add_pair(*, run: AssignmentRun, application_id: int, reviewer_id: int, b
             _("%(reviewer)s cannot review %(reference)s: a conflict of interest, or already assigned to it.")
             % {"reviewer": reviewer["name"], "reference": application["reference"]}
         )
+    reviewers_on_it = sum(1 for app, _rev in proposal["pairs"] if app == application_id)
+    if reviewers_on_it >= application["places"]:
+        raise ReviewError(
+            _(
+                "%(reference)s already has the %(places)d reviewers it needs in this proposal. "
+                "Remove one of them before adding another."
+            )
+            % {"reference": application["reference"], "places": application["places"]}
+        )
     load = sum(1 for _app, rev in proposal["pairs"] if rev == reviewer_id)
     if load >= reviewer["max_load"]:
         raise ReviewError(
@@ -669,6 +689,19 @@ def run_apply(*, run: AssignmentRun, by: User) -> list[Assignment]:
     wanted: dict[int, int] = defaultdict(int)
     for _app, rev_id in pairs:
         wanted[rev_id] += 1
+    # k reviewers per application (DESIGN §7.2), counting those assigned since the run.
+    k = run.programme.reviewers_per_application
+    live_per_application = Counter(
+        Assignment.objects.filter(application_id__in=list(applications), status__in=LIVE_STATUSES).values_list(
+            "application_id", flat=True
+        )
+    )
+    for app_id, count in sorted(Counter(app for app, _rev in pairs).items()):
+        if app_id in applications and live_per_application[app_id] + count > k:
+            problems.append(
+                _("%(reference)s would have more than %(k)d reviewers")
+                % {"reference": applications[app_id].reference, "k": k}
+            )
     for rev_id, count in wanted.items():
         over = reviewers.get(rev_id)
         profile = getattr(over, "reviewer_profile", None) if over else None

@@ -28,7 +28,7 @@ from applications.views import staff_required
 from challenges.models import Programme, TechnologyArea
 from matching import reviewer_cost
 from reviews import selectors, services
-from reviews.enums import OPEN_STATUSES, AssignmentStatus, RunState
+from reviews.enums import LIVE_STATUSES, OPEN_STATUSES, AssignmentStatus, RunState
 from reviews.forms import (
     AddAssignmentForm,
     AddPairForm,
@@ -257,6 +257,10 @@ def invitation_accept(request: SignedInRequest, token: str) -> HttpResponse:
         }
     form = ReviewerProfileForm(request.POST or None, initial=initial)
     status = 200
+    accepted_by_you = invitation.accepted_at is not None and invitation.accepted_by_id == request.user.pk
+    if request.method == "POST" and accepted_by_you:  # the form sent twice
+        messages.info(request, _("You have already accepted this invitation: you are in the reviewer pool."))
+        return redirect("reviews:inbox")
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -272,7 +276,12 @@ def invitation_accept(request: SignedInRequest, token: str) -> HttpResponse:
     return render(
         request,
         "reviews/invitation_accept.html",
-        {"invitation": invitation, "pending": invitation.is_pending(), "form": form},
+        {
+            "invitation": invitation,
+            "pending": invitation.is_pending(),
+            "accepted_by_you": accepted_by_you,
+            "form": form,
+        },
         status=status,
     )
 
@@ -293,7 +302,7 @@ def _profile_form(request: SignedInRequest, *, reviewer: User, profile: Reviewer
         "max_load": profile.max_load,
         "areas": [row.area_id for row in reviewer.reviewer_expertise.all()],
     }
-    form = ReviewerProfileForm(request.POST or None, initial=initial)
+    form = ReviewerProfileForm(request.POST or None, initial=initial, for_staff=reviewer.pk != request.user.pk)
     if request.method == "POST":
         if form.is_valid():
             services.reviewer_profile_update(reviewer=reviewer, by=request.user, **form.service_kwargs())
@@ -381,13 +390,14 @@ def _staff_reviewer_page(
 ) -> HttpResponse:
     profile = reviewer.reviewer_profile
     profile_form = ReviewerProfileForm(
+        for_staff=reviewer.pk != request.user.pk,
         initial={
             "nation": profile.nation,
             "affiliation_type": profile.affiliation_type,
             "affiliation": profile.affiliation,
             "max_load": profile.max_load,
             "areas": [row.area_id for row in reviewer.reviewer_expertise.all()],
-        }
+        },
     )
     return render(
         request,
@@ -522,6 +532,22 @@ def staff_assignment_add(request: SignedInRequest, slug: str) -> HttpResponse:
                     _("%(name)s assigned to %(reference)s.")
                     % {"name": reviewer.get_full_name(), "reference": application.reference},
                 )
+                # Staff may add a reviewer beyond k by hand (a fourth opinion on a disputed
+                # application): allowed, but said plainly, since the ranking counts every review.
+                reviewers_on_it = Assignment.objects.filter(application=application, status__in=LIVE_STATUSES).count()
+                if reviewers_on_it > programme.reviewers_per_application:
+                    messages.warning(
+                        request,
+                        _(
+                            "%(reference)s now has %(count)d reviewers, more than the %(k)d per application "
+                            "this programme asks for."
+                        )
+                        % {
+                            "reference": application.reference,
+                            "count": reviewers_on_it,
+                            "k": programme.reviewers_per_application,
+                        },
+                    )
     else:
         messages.error(request, _("Give an application reference and a reviewer's e-mail address."))
     return redirect("reviews:staff_programme", slug=programme.slug)
@@ -552,7 +578,13 @@ def staff_assignment_list(request: SignedInRequest, slug: str) -> HttpResponse:
 def _staff_assignment(pk: int) -> Assignment:
     return get_object_or_404(
         Assignment.objects.select_related(
-            "application__programme", "application__challenge", "application__organisation", "reviewer", "review"
+            "application__programme",
+            "application__challenge",
+            "application__organisation",
+            "reviewer",
+            "review",
+            "run__created_by",
+            "run__applied_by",
         ),
         pk=pk,
     )
@@ -576,6 +608,7 @@ def _staff_assignment_page(
             "withdraw_form": withdraw_form or WithdrawAssignmentForm(),
             "is_open": assignment.status in OPEN_STATUSES,
             "timeline": audit_trail(assignment),
+            "made_by_run": assignment.run if assignment.run and assignment.run.applied_by else None,
         },
         status=status,
     )

@@ -188,8 +188,14 @@ def ranking_release(request: SignedInRequest, programme_slug: str) -> HttpRespon
             )
             % {"count": len(report.released)},
         )
-    else:
+    elif not report.cleared:
         messages.info(request, _("There was no staged decision to release."))
+    for reference in report.cleared:
+        messages.info(
+            request,
+            _("%(reference)s was withdrawn by the applicant: its staged decision was cleared and nothing was sent.")
+            % {"reference": reference},
+        )
     for reference, why in report.refused:
         messages.error(request, _("%(reference)s was not released: %(why)s") % {"reference": reference, "why": why})
     return redirect("reviews:ranking_programme", programme_slug=programme.slug)

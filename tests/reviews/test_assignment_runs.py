@@ -182,6 +182,43 @@ def test_adding_a_conflicted_pair_by_hand_is_refused(call):
         )
 
 
+def _done_run(call) -> AssignmentRun:
+    run = AssignmentRun.objects.create(programme=call["programme"], created_by=call["manager"])
+    run_assignment(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def test_adding_a_pair_to_an_application_that_has_its_k_reviewers_is_refused(call):
+    run = _done_run(call)
+    application = call["apps"][0]
+    on_it = {rev for app, rev in run.proposal["pairs"] if app == application.pk}
+    other = next(reviewer for reviewer in call["reviewers"] if reviewer.pk not in on_it)
+
+    with pytest.raises(services.ReviewError) as refused:
+        services.run_add_pair(run=run, application_id=application.pk, reviewer_id=other.pk, by=call["manager"])
+
+    assert str(refused.value) == (
+        f"{application.reference} already has the 2 reviewers it needs in this proposal. "
+        "Remove one of them before adding another."
+    )
+    run.refresh_from_db()
+    assert len([app for app, _rev in run.proposal["pairs"] if app == application.pk]) == 2
+
+
+def test_apply_refuses_an_application_given_a_reviewer_by_hand_since_the_run(call):
+    run = _done_run(call)
+    application = call["apps"][0]
+    on_it = {rev for app, rev in run.proposal["pairs"] if app == application.pk}
+    other = next(reviewer for reviewer in call["reviewers"] if reviewer.pk not in on_it)
+    services.assignment_create(application=application, reviewer=other, by=call["manager"])
+
+    with pytest.raises(services.ReviewError, match=f"{application.reference} would have more than 2 reviewers"):
+        services.run_apply(run=run, by=call["manager"])
+
+    assert Assignment.objects.count() == 1
+
+
 def test_starting_a_run_queues_the_task_on_commit_and_refuses_a_second(call, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         run = services.run_start(programme=call["programme"], challenge=None, by=call["manager"])

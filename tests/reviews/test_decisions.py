@@ -8,6 +8,7 @@ from accounts.enums import Role
 from accounts.models import AuditEvent
 from applications.enums import ApplicationStatus
 from applications.models import Application, Membership
+from applications.services import application_withdraw
 from notifications.enums import Category
 from notifications.models import Message
 from reviews.decisions import DecisionError, decision_release, decision_stage, decision_stage_many, feedback_for
@@ -257,17 +258,30 @@ def test_a_second_release_sends_nothing_again(programme, manager):
     assert Message.objects.count() == 1
 
 
-def test_release_leaves_staged_a_decision_the_application_can_no_longer_take(programme, manager):
+def test_release_clears_the_staged_decision_of_an_application_withdrawn_since(programme, manager):
+    """Withdrawn is final: left staged, the decision would be refused at every release, and
+    its page (board statuses only) answers 404. The release clears it, for the record, and
+    sends nothing; the other staged decisions are released as usual."""
     application = _reviewed(programme)
+    owner = UserFactory()
+    Membership.objects.create(organisation=application.organisation, user=owner, role="owner")
+    other = _reviewed(programme)
     decision_stage(application=application, outcome="selected", rationale="Strong.", by=manager)
-    Application.objects.filter(pk=application.pk).update(status=S.WITHDRAWN, withdrawn_at=application.submitted_at)
+    decision_stage(application=other, outcome="rejected", rationale="Weak.", by=manager)
+    application_withdraw(application=application, by=owner, reason="We found other funding.")
 
     report = decision_release(programme=programme, by=manager)
 
-    assert report.released == []
-    assert report.refused == [(application.reference, "An application that is withdrawn cannot become selected.")]
-    assert Decision.objects.get().released_at is None
-    assert not Message.objects.exists()
+    assert report.cleared == [application.reference]
+    assert report.refused == []
+    assert [decision.application_id for decision in report.released] == [other.pk]
+    assert not Decision.objects.filter(application=application).exists()
+    assert not Message.objects.filter(key__startswith=f"decision:{application.pk}:").exists()
+    application.refresh_from_db()
+    assert application.status == S.WITHDRAWN
+    event = AuditEvent.objects.get(action="decision.clear")
+    assert (event.actor, event.before) == (manager, {"outcome": "selected"})
+    assert decision_release(programme=programme, by=manager).cleared == []
 
 
 def test_a_released_reserve_may_be_decided_again(programme, manager):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.enums import Role
 from applications.enums import ApplicationStatus
 from applications.models import Membership
+from applications.services import application_withdraw
 from reviews.enums import AssignmentStatus
 from reviews.models import Assignment, Decision
 from tests.factories import UserFactory, make_user
@@ -251,6 +252,27 @@ def test_release_then_the_applicant_sees_the_decision_and_the_feedback(manager_c
     assert "A strong, credible trial plan." in released_page
     assert "Top of the board." not in released_page  # the rationale stays internal
     assert "Decision released: selected" in released_page  # the timeline
+
+
+def test_release_tells_the_manager_a_withdrawn_application_s_decision_was_cleared(manager_client, board):
+    owner = UserFactory()
+    Membership.objects.create(organisation=board["strong"].organisation, user=owner, role="owner")
+    manager_client.post(
+        reverse("reviews:decision_detail", args=[board["strong"].pk]),
+        {"outcome": "selected", "rationale": "Top of the board.", "feedback": "Good."},
+    )
+    application_withdraw(application=board["strong"], by=owner)
+
+    response = manager_client.post(
+        reverse("reviews:ranking_release", args=["closed-call"]), {"challenge": ""}, follow=True
+    )
+
+    page = response.content.decode()
+    reference = board["strong"].reference
+    assert f"{reference} was withdrawn by the applicant: its staged decision was cleared and nothing was sent." in page
+    assert "was not released" not in page
+    assert "There was no staged decision to release." not in page
+    assert not Decision.objects.exists()
 
 
 def test_export_lists_every_counted_review_and_neutralises_formulas(manager_client, board):

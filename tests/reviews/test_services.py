@@ -142,6 +142,27 @@ def test_a_reviewer_cannot_be_assigned_twice_to_one_application(setting):
         )
 
 
+def test_a_reviewer_at_their_maximum_load_cannot_be_assigned_by_hand(setting):
+    reviewer = make_reviewer("autonomy", max_load=1, full_name="Dr Ilse Berg")
+    challenge = setting["application"].challenge
+    withdrawn = eligible_application(challenge=challenge)
+    assign(withdrawn, reviewer, status=A.WITHDRAWN, by=setting["manager"])  # its place is free again
+    assign(setting["application"], reviewer, by=setting["manager"])
+    other = eligible_application(challenge=challenge)
+
+    with pytest.raises(services.ReviewError) as refused:
+        services.assignment_create(application=other, reviewer=reviewer, by=setting["manager"])
+
+    assert str(refused.value) == (
+        "Dr Ilse Berg has reached their maximum load in this programme (1 to review). "
+        "Choose another reviewer, or raise their maximum load on their profile first."
+    )
+    assert not Assignment.objects.filter(application=other).exists()
+    # Another programme's assignments do not count against this one.
+    elsewhere = eligible_application(challenge=challenge_in(programme_with_rubric(), "autonomy"))
+    assert services.assignment_create(application=elsewhere, reviewer=reviewer, by=setting["manager"])
+
+
 def test_an_automatically_conflicted_reviewer_cannot_be_assigned(setting):
     application, reviewer = setting["application"], setting["reviewer"]
     add_member(application.organisation, reviewer)

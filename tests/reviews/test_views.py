@@ -80,6 +80,19 @@ def test_reviewer_answers_no_conflict_saves_a_draft_then_submits(client, setting
     assert "Clear military user; sharpen the route to market." in read_only
 
 
+def test_the_review_form_states_each_criterion_s_scale(client, setting):
+    criterion = setting["programme"].criteria.get(name="Technical feasibility")
+    criterion.scale_min, criterion.scale_max = 1, 10
+    criterion.save(update_fields=["scale_min", "scale_max"])
+    assignment = assign(setting["application"], setting["reviewer"], status=A.ACCEPTED, by=setting["manager"])
+    client.force_login(setting["reviewer"])
+
+    page = client.get(reverse("reviews:assignment_detail", args=[assignment.pk])).content.decode()
+
+    assert "Defence relevance (0\u20135)" in page  # an en dash
+    assert "Technical feasibility (1\u201310)" in page
+
+
 def test_an_incomplete_submission_is_a_form_error_not_a_500(client, setting):
     assignment = assign(setting["application"], setting["reviewer"], status=A.ACCEPTED, by=setting["manager"])
     client.force_login(setting["reviewer"])
@@ -278,6 +291,47 @@ def test_a_new_reviewer_must_enrol_a_second_factor_before_reviewing(client, sett
     assert (inbox.status_code, inbox["Location"]) == (302, reverse("mfa_activate_totp"))
 
 
+def test_the_invitation_page_tells_whoever_accepted_it_so(client, setting, settings):
+    settings.REQUIRE_STAFF_MFA = False  # the wording, not the second factor, is tested here
+    invitation = services.invitation_create(email="new.expert@review.example", by=setting["manager"])
+    invitee = UserFactory(email="new.expert@review.example")
+    client.force_login(invitee)
+    url = reverse("reviews:invitation_accept", args=[invitation.token])
+    answer = {
+        "nation": "DK",
+        "affiliation_type": "academia",
+        "affiliation": "DTU",
+        "max_load": "10",
+        "areas": [setting["challenge"].technology_areas.get().pk],
+    }
+    client.post(url, answer)
+
+    page = client.get(url).content.decode()
+    again = client.post(url, answer)
+
+    assert "You accepted this invitation on" in page
+    assert "you are in the reviewer pool." in page
+    assert "expired or has already been used" not in page
+    assert (again.status_code, again["Location"]) == (302, reverse("reviews:inbox"))
+    client.force_login(UserFactory())
+    assert "This invitation has expired or has already been used." in client.get(url).content.decode()
+
+
+def test_the_profile_form_speaks_to_the_reviewer_and_of_them_to_staff(client, setting):
+    reviewer = setting["reviewer"]
+    client.force_login(setting["manager"])
+    staff_page = client.get(reverse("reviews:staff_reviewer", args=[reviewer.pk])).content.decode()
+    refused = client.post(reverse("reviews:staff_reviewer", args=[reviewer.pk]), {"max_load": "0"}).content.decode()
+    client.force_login(reviewer)
+    own_page = client.get(reverse("reviews:profile")).content.decode()
+
+    for page in (staff_page, refused):
+        assert "The reviewer's employer. Applications from it are never assigned to them." in page
+        assert "The most applications they will score in one programme." in page
+        assert "Your employer" not in page
+    assert "Your employer. Applications from it are never assigned to you." in own_page
+
+
 def test_staff_extend_a_deadline_from_the_assignment_page(client, setting):
     assignment = assign(setting["application"], setting["reviewer"], by=setting["manager"])
     client.force_login(setting["manager"])
@@ -326,6 +380,25 @@ def test_staff_deactivate_a_reviewer_and_see_the_open_assignments_to_reassign(cl
     assert response.status_code == 302
     assert "Withdraw these assignments and assign other reviewers." in page
     assert reverse("reviews:staff_assignment", args=[assignment.pk]) in page
+
+
+def test_staff_assigning_beyond_k_by_hand_are_warned_naming_the_application(client, setting):
+    programme, application = setting["programme"], setting["application"]
+    programme.reviewers_per_application = 1
+    programme.save(update_fields=["reviewers_per_application"])
+    assign(application, setting["reviewer"], by=setting["manager"])
+    second = make_reviewer("autonomy", email="second@reviewers.example")
+    client.force_login(setting["manager"])
+    url = reverse("reviews:staff_assignment_add", args=[programme.slug])
+
+    response = client.post(url, {"application": application.reference, "reviewer": second.email}, follow=True)
+
+    page = response.content.decode()
+    assert f"{second.get_full_name()} assigned to {application.reference}." in page
+    assert (
+        f"{application.reference} now has 2 reviewers, more than the 1 per application this programme asks for."
+    ) in page
+    assert Assignment.objects.filter(application=application, reviewer=second).exists()
 
 
 def test_staff_record_a_conflict_by_reference(client, setting):
@@ -501,6 +574,64 @@ def test_the_proposal_page_shows_load_fit_and_both_costs(client, setting):
     assert "Proposed / load left" in page  # the 20 is what the reviewer has left, not their maximum
     assert Application.objects.get().reference in page
     assert "Autonomy" in page  # the area by name, not its slug
+
+
+def test_a_run_with_nothing_to_assign_offers_no_apply_and_the_apply_is_refused(client, setting):
+    owner = UserFactory()
+    add_member(setting["application"].organisation, owner)
+    application_withdraw(application=setting["application"], by=owner)
+    run = AssignmentRun.objects.create(programme=setting["programme"], created_by=setting["manager"])
+    run_assignment(run_id=run.pk)
+    run.refresh_from_db()
+    client.force_login(setting["manager"])
+
+    page = client.get(reverse("reviews:run_detail", args=[run.pk])).content.decode()
+
+    assert run.proposal["pairs"] == []
+    assert reverse("reviews:run_apply", args=[run.pk]) not in page
+    assert "There is nothing to assign" in page
+    assert reverse("reviews:run_discard", args=[run.pk]) in page
+    refused = client.post(reverse("reviews:run_apply", args=[run.pk]), follow=True).content.decode()
+    assert "The proposal is empty: there is nothing to apply." in refused
+    run.refresh_from_db()
+    assert run.state == "done"
+
+
+def test_a_proposal_emptied_by_hand_offers_no_apply(client, setting):
+    for _ in range(3):
+        make_reviewer("autonomy")
+    run = AssignmentRun.objects.create(programme=setting["programme"], created_by=setting["manager"])
+    run_assignment(run_id=run.pk)
+    run.refresh_from_db()
+    for app_id, rev_id in list(run.proposal["pairs"]):
+        services.run_remove_pair(run=run, application_id=app_id, reviewer_id=rev_id, by=setting["manager"])
+    client.force_login(setting["manager"])
+
+    page = client.get(reverse("reviews:run_detail", args=[run.pk])).content.decode()
+
+    assert reverse("reviews:run_apply", args=[run.pk]) not in page
+    assert "The proposal is empty: there is nothing to apply. Add pairs by hand, or discard it." in page
+    assert "Add a pair by hand" in page
+    with pytest.raises(services.ReviewError, match="The proposal is empty"):
+        services.run_apply(run=run, by=setting["manager"])
+
+
+def test_an_assignment_made_by_a_run_shows_the_run_in_its_history(client, setting):
+    for _ in range(3):
+        make_reviewer("autonomy")
+    run = AssignmentRun.objects.create(programme=setting["programme"], created_by=setting["manager"])
+    run_assignment(run_id=run.pk)
+    run.refresh_from_db()
+    applier = staff()
+    assignment = services.run_apply(run=run, by=applier)[0]
+    client.force_login(setting["manager"])
+
+    page = client.get(reverse("reviews:staff_assignment", args=[assignment.pk])).content.decode()
+
+    assert "Assigned by an assignment run" in page
+    assert reverse("reviews:run_detail", args=[run.pk]) in page
+    assert f"Applied by {applier.get_full_name()}; the run was started by {setting['manager'].get_full_name()}" in page
+    assert "Nothing yet." not in page
 
 
 def test_staff_remove_and_add_a_pair_on_the_proposal_page(client, setting):
