@@ -509,11 +509,7 @@ def allocation_decline(*, allocation: Allocation, by: User, reason: str) -> Allo
     allocation = _answerable(allocation.pk, by=by, lock_site=False)
     ensure_transition(allocation.status, AllocationStatus.DECLINED)
     allocation = _answer(allocation, AllocationStatus.DECLINED, by=by, reason=reason.strip())
-    ForbiddenPair.objects.get_or_create(
-        team_id=allocation.team_id,
-        site_id=allocation.site_id,
-        defaults={"cohort_id": allocation.cohort_id, "allocation": allocation},
-    )
+    _forbid_pair(allocation)
     return allocation
 
 
@@ -533,57 +529,50 @@ def allocation_withdraw(*, allocation: Allocation, by: User) -> Allocation:
         raise SitesError(
             _("The site may still answer this offer until the answer deadline: withdraw it only after that.")
         )
-    before = allocation.status
-    allocation.status, allocation.answered_by, allocation.answered_at = (
-        AllocationStatus.DECLINED,
-        by,
-        timezone.now(),
-    )
-    allocation.reason = str(_("No answer before the answer deadline: withdrawn by the programme manager."))
-    allocation.save(update_fields=["status", "answered_by", "answered_at", "reason", "updated_at"])
-    ForbiddenPair.objects.get_or_create(
-        team_id=allocation.team_id,
-        site_id=allocation.site_id,
-        defaults={"cohort_id": allocation.cohort_id, "allocation": allocation},
-    )
-    audit_record(
-        by=by,
-        action="allocation.withdraw",
-        target=allocation,
-        before={"status": before},
-        after={"status": AllocationStatus.DECLINED},
-        reason=allocation.reason,
-    )
+    reason = str(_("No answer before the answer deadline: withdrawn by the programme manager."))
+    _record_answer(allocation, AllocationStatus.DECLINED, by=by, reason=reason, action="allocation.withdraw")
+    _forbid_pair(allocation)
     messages.send_withdrawal(allocation=allocation)
-    if not Allocation.objects.filter(
-        cohort_id=allocation.cohort_id, site_id=allocation.site_id, status=AllocationStatus.OFFERED
-    ).exists():
-        messages.cancel_offer_reminders(cohort_id=allocation.cohort_id, site_id=allocation.site_id)
+    _cancel_reminders_once_answered(allocation)
     return allocation
 
 
 def _answer(allocation: Allocation, status: AllocationStatus, *, by: User, reason: str) -> Allocation:
+    action = f"allocation.{'accept' if status == AllocationStatus.ACCEPTED else 'decline'}"
+    _record_answer(allocation, status, by=by, reason=reason, action=action)
+    messages.send_answer(allocation=allocation)
+    if status == AllocationStatus.ACCEPTED:
+        messages.send_place(allocation=allocation)
+    _cancel_reminders_once_answered(allocation)
+    return allocation
+
+
+def _record_answer(allocation: Allocation, status: AllocationStatus, *, by: User, reason: str, action: str) -> None:
     before = allocation.status
     allocation.status, allocation.answered_by, allocation.answered_at = status, by, timezone.now()
     allocation.reason = reason
     allocation.save(update_fields=["status", "answered_by", "answered_at", "reason", "updated_at"])
     audit_record(
-        by=by,
-        action=f"allocation.{'accept' if status == AllocationStatus.ACCEPTED else 'decline'}",
-        target=allocation,
-        before={"status": before},
-        after={"status": status},
-        reason=reason,
+        by=by, action=action, target=allocation, before={"status": before}, after={"status": status}, reason=reason
     )
-    messages.send_answer(allocation=allocation)
-    if status == AllocationStatus.ACCEPTED:
-        messages.send_place(allocation=allocation)
+
+
+def _forbid_pair(allocation: Allocation) -> None:
+    """A declined pair is never offered again (DESIGN §5)."""
+    ForbiddenPair.objects.get_or_create(
+        team_id=allocation.team_id,
+        site_id=allocation.site_id,
+        defaults={"cohort_id": allocation.cohort_id, "allocation": allocation},
+    )
+
+
+def _cancel_reminders_once_answered(allocation: Allocation) -> None:
+    """The site's answer reminders stop once none of its offers in the cohort is open."""
     still_open = Allocation.objects.filter(
         cohort_id=allocation.cohort_id, site_id=allocation.site_id, status=AllocationStatus.OFFERED
     )
     if not still_open.exists():
         messages.cancel_offer_reminders(cohort_id=allocation.cohort_id, site_id=allocation.site_id)
-    return allocation
 
 
 @transaction.atomic
