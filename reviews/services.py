@@ -674,11 +674,12 @@ def run_apply(*, run: AssignmentRun, by: User) -> list[Assignment]:
     conflicted |= set(
         Conflict.objects.filter(application_id__in=list(applications)).values_list("reviewer_id", "application_id")
     )
-    conflicted |= set(
+    existing = list(
         Assignment.objects.filter(application_id__in=list(applications))
         .exclude(status=A.WITHDRAWN)
-        .values_list("reviewer_id", "application_id")
+        .values_list("reviewer_id", "application_id", "status")
     )
+    conflicted |= {(rev_id, app_id) for rev_id, app_id, _status in existing}
     for app_id, rev_id in pairs:
         if (rev_id, app_id) in conflicted and app_id in applications and rev_id in reviewers:
             problems.append(
@@ -686,16 +687,10 @@ def run_apply(*, run: AssignmentRun, by: User) -> list[Assignment]:
                 % {"name": reviewers[rev_id].get_full_name(), "reference": applications[app_id].reference}
             )
     load = _live_load(programme=run.programme, reviewer_ids=list(reviewers))
-    wanted: dict[int, int] = defaultdict(int)
-    for _app, rev_id in pairs:
-        wanted[rev_id] += 1
+    wanted = Counter(rev_id for _app, rev_id in pairs)
     # k reviewers per application (DESIGN §7.2), counting those assigned since the run.
     k = run.programme.reviewers_per_application
-    live_per_application = Counter(
-        Assignment.objects.filter(application_id__in=list(applications), status__in=LIVE_STATUSES).values_list(
-            "application_id", flat=True
-        )
-    )
+    live_per_application = Counter(app_id for _rev, app_id, status in existing if status in LIVE_STATUSES)
     for app_id, count in sorted(Counter(app for app, _rev in pairs).items()):
         if app_id in applications and live_per_application[app_id] + count > k:
             problems.append(
